@@ -1,0 +1,203 @@
+//! Command-line arguments (clap) and their conversion into the library's request types.
+//! Nothing here knows how searching works; the library knows nothing about clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use search::query::{QueryRequest, SortOrder};
+
+const ABOUT: &str = "Fast local full-text search for news articles, with company and year facets.";
+
+const EXAMPLES: &str = "\
+Examples:
+  search index                          index the bundled seeds/ folder into ./index
+  search index ~/news --index ~/news.idx
+  search query \"return to office\"       ranked hits, snippets, company and year facets
+  search query layoffs --company Amazon --year 2025
+  search query --company AWS            every Amazon article, newest first
+  search query '\"exact phrase\" -amazon' --json
+
+Exit status:
+  0  results found (query) or every file indexed (index)
+  1  no matching article (query) or some inputs were skipped with a warning (index)
+  2  usage error or runtime error (no index, bad query, missing path...)";
+
+/// The `search` command line.
+#[derive(Debug, Parser)]
+#[command(name = "search", version, about = ABOUT, after_help = EXAMPLES)]
+pub struct Cli {
+    /// Index folder [default: ./index]
+    #[arg(
+        long,
+        global = true,
+        env = "SEARCH_INDEX",
+        value_name = "DIR",
+        default_value = "index",
+        hide_default_value = true
+    )]
+    pub index: PathBuf,
+
+    /// When to colour the output: auto (only on a terminal, not with NO_COLOR), always, never
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    pub color: Color,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl Color {
+    /// The matching `anstream` choice.
+    pub fn choice(self) -> anstream::ColorChoice {
+        match self {
+            Color::Auto => anstream::ColorChoice::Auto,
+            Color::Always => anstream::ColorChoice::Always,
+            Color::Never => anstream::ColorChoice::Never,
+        }
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the index from folders and files of articles (.txt .md .json .jsonl .ndjson)
+    #[command(after_help = INDEX_EXAMPLES)]
+    Index(IndexArgs),
+    /// Search the index: ranked hits with highlighted snippets, then company and year facets
+    #[command(after_help = QUERY_EXAMPLES)]
+    Query(QueryArgs),
+}
+
+const INDEX_EXAMPLES: &str = "\
+Examples:
+  search index                         index seeds/ into ./index
+  search index ~/news/2025 ~/news/2026 several folders into one index
+  search index feed.jsonl --index /tmp/idx --quiet
+
+Each run replaces the index's contents with the articles found in PATHs.
+Folders are walked recursively (hidden entries skipped); files with other
+extensions are ignored. A file named directly is read whatever its extension.
+Problems with single files are warnings on stderr; the run goes on.
+
+Exit status: 0 all indexed, 1 some inputs skipped (see warnings), 2 error.";
+
+const QUERY_EXAMPLES: &str = "\
+Examples:
+  search query return to office         words: phrase matches first, then all words, then some
+  search query '\"return to office\"'     exact phrase only
+  search query 'layoffs AND (amazon OR meta) -warehouse'
+  search query 'title:layoffs company:amazon year:2025'
+  search query layoffs --company AWS --since 2024 --until 2025
+  search query --company Amazon --limit 0        facets only
+  search query layoffs --json | jq '.hits[0].title'
+
+Exit status: 0 some article matched, 1 none matched, 2 error.";
+
+/// Arguments of `search index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Files or folders to index
+    #[arg(value_name = "PATH", default_value = "seeds")]
+    pub paths: Vec<PathBuf>,
+
+    /// No progress bar and no summary line (warnings still go to stderr)
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Print the summary as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    /// Memory budget of the index writer, in MB
+    #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(32..=16384))]
+    pub memory: u64,
+
+    /// Indexing threads [default: number of CPUs, at most 8]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub threads: Option<u64>,
+}
+
+/// Arguments of `search query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The query; words may be given without quotes. Empty lists every article (newest first)
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// Only articles mentioning this company (any alias: AWS means Amazon); repeat for any of several
+    #[arg(short, long, value_name = "NAME")]
+    pub company: Vec<String>,
+
+    /// Only articles from this year
+    #[arg(short, long, value_name = "YEAR", conflicts_with_all = ["since", "until"], value_parser = clap::value_parser!(u16).range(1..=9999))]
+    pub year: Option<u16>,
+
+    /// Only articles from this year or later
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(1..=9999))]
+    pub since: Option<u16>,
+
+    /// Only articles from this year or earlier
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(1..=9999))]
+    pub until: Option<u16>,
+
+    /// Number of hits to show (0: only counts and facets)
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+
+    /// Number of hits to skip (for paging)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+
+    /// Order of hits
+    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
+    pub sort: Sort,
+
+    /// Number of companies in the company facet
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub facet_limit: usize,
+
+    /// Print results as one JSON document
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--sort` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sort {
+    /// Best match first
+    Relevance,
+    /// Newest first
+    Date,
+}
+
+impl QueryArgs {
+    /// The library request for these arguments.
+    pub fn to_request(&self) -> QueryRequest {
+        QueryRequest {
+            text: self.query.join(" "),
+            companies: self.company.clone(),
+            year: self.year,
+            since: self.since,
+            until: self.until,
+            limit: self.limit,
+            offset: self.offset,
+            sort: match self.sort {
+                Sort::Relevance => SortOrder::Relevance,
+                Sort::Date => SortOrder::Date,
+            },
+            company_facet_limit: self.facet_limit,
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! One function per subcommand: call the library, print, choose the exit code.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use search::index::{build_index, open_index, BuildObserver, BuildOptions};
+use search::ingest::Warning;
+use search::output;
+use search::query::run_query;
+
+use crate::cli::{Cli, Command, IndexArgs, QueryArgs};
+
+/// Runs the subcommand and returns the exit code.
+pub fn run(cli: &Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Index(args) => index(cli, args),
+        Command::Query(args) => query(cli, args),
+    }
+}
+
+/// True if the error is a closed stdout (`search query x | head -1`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn stdout(cli: &Cli) -> anstream::AutoStream<std::io::StdoutLock<'static>> {
+    anstream::AutoStream::new(std::io::stdout().lock(), cli.color.choice())
+}
+
+fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
+    let idx = open_index(&cli.index)?;
+    let results = run_query(&idx, &args.to_request())?;
+    let mut out = stdout(cli);
+    if args.json {
+        output::print_json(&mut out, &results)?;
+    } else {
+        output::print_results(&mut out, &results)?;
+    }
+    out.flush()?;
+    Ok(if results.total == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
+    let threads = args.threads.map_or_else(
+        || {
+            std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .min(8)
+        },
+        |n| n as usize,
+    );
+    let opts = BuildOptions {
+        index_dir: cli.index.clone(),
+        paths: args.paths.clone(),
+        memory_bytes: (args.memory as usize) << 20,
+        writer_threads: threads,
+    };
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let observer = CliObserver::new(show_progress);
+    let summary = build_index(&opts, &observer);
+    observer.bar.finish_and_clear();
+    let summary = summary?;
+    let mut out = stdout(cli);
+    if args.json {
+        output::print_json(&mut out, &summary)?;
+    } else if !args.quiet {
+        output::print_summary(&mut out, &summary)?;
+    }
+    out.flush()?;
+    Ok(if summary.skipped_total() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Progress bar and warnings on stderr.
+struct CliObserver {
+    bar: ProgressBar,
+    files_done: AtomicU64,
+    files_total: AtomicU64,
+}
+
+impl CliObserver {
+    fn new(visible: bool) -> CliObserver {
+        let bar = if visible {
+            ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] [{bar:30}] {bytes}/{total_bytes} {msg} ({bytes_per_sec}, ETA {eta})",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        CliObserver {
+            bar,
+            files_done: AtomicU64::new(0),
+            files_total: AtomicU64::new(0),
+        }
+    }
+}
+
+impl BuildObserver for CliObserver {
+    fn start(&self, files: u64, bytes: u64) {
+        self.files_total.store(files, Ordering::Relaxed);
+        self.bar.set_length(bytes);
+        self.bar.set_message(format!("0/{files} files"));
+    }
+
+    fn file_done(&self, bytes: u64) {
+        let done = self.files_done.fetch_add(1, Ordering::Relaxed) + 1;
+        self.bar.inc(bytes);
+        let total = self.files_total.load(Ordering::Relaxed);
+        if done.is_multiple_of(64) || done == total {
+            self.bar.set_message(format!("{done}/{total} files"));
+        }
+    }
+
+    fn warning(&self, warning: &Warning) {
+        let line = search::text::sanitize_for_terminal(&warning.to_string());
+        self.bar.suspend(|| eprintln!("search: warning: {line}"));
+    }
+}

@@ -1,0 +1,66 @@
+//! Typed errors of the library. The binary adds context with `anyhow` and prints
+//! them as one line.
+
+use std::path::PathBuf;
+
+/// Errors a user can cause and should be told about in one line.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// There is no index at the given location.
+    #[error("no index at {}: run `search index` first", .0.display())]
+    NoIndex(PathBuf),
+    /// The index was written by an incompatible version of `search`.
+    #[error("the index at {} was built by another version of search ({found}); run `search index` to rebuild it", .path.display())]
+    IncompatibleIndex {
+        /// Where the index is.
+        path: PathBuf,
+        /// What its metadata says.
+        found: String,
+    },
+    /// An input path does not exist.
+    #[error("{}: no such file or directory", .0.display())]
+    PathNotFound(PathBuf),
+    /// No article could be read from the given paths.
+    #[error("no articles found in {0} (looked for .txt, .md, .json, .jsonl and .ndjson files)")]
+    NothingToIndex(String),
+    /// The query could not be parsed.
+    #[error("query syntax error at character {position} of `{query}`: {message}")]
+    QuerySyntax {
+        /// 1-based character position of the problem.
+        position: usize,
+        /// What is wrong.
+        message: String,
+        /// The query as given (sanitised for the terminal).
+        query: String,
+    },
+    /// The query names something the index does not have.
+    #[error("invalid query: {0}")]
+    InvalidQuery(String),
+    /// A bad option value that clap cannot check.
+    #[error("{0}")]
+    BadArgument(String),
+    /// An error from the search engine library.
+    #[error(transparent)]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// An I/O error with the path it concerns.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        /// The path being read or written.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+impl SearchError {
+    /// Builds a syntax error pointing at the 0-based char position `pos` of `query`.
+    pub fn syntax(query: &str, pos: usize, message: impl Into<String>) -> SearchError {
+        let shown = crate::text::sanitize_for_terminal(query);
+        let pos = pos.min(shown.chars().count());
+        SearchError::QuerySyntax {
+            position: pos + 1,
+            message: message.into(),
+            query: crate::text::truncate_words(&shown, 80),
+        }
+    }
+}

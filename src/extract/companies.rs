@@ -1,0 +1,241 @@
+//! Company names: a gazetteer compiled into the binary, matched with Aho-Corasick.
+//!
+//! The data lives in `data/companies.tsv` (see `data/README.md`): one company a
+//! line, `canonical name <TAB> flags <TAB> alias|alias|...`. Deepening company
+//! extraction is a change to that file, not to this code.
+//!
+//! Matching rules:
+//! * whole words only: the characters around a match may not be letters or digits;
+//! * case: a name matches as written in the gazetteer, or in capitals
+//!   (`AMAZON` in a shouted headline), so `apple pie` is not Apple;
+//! * names flagged `ambiguous` (common words such as Apple, Target, Shell, Meta)
+//!   match only as written, never in capitals;
+//! * the longest name wins: `Amazon Web Services` is one mention of Amazon.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, OnceLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// The gazetteer file compiled into the binary.
+pub const BUILTIN_TSV: &str = include_str!("../../data/companies.tsv");
+
+/// One company of the gazetteer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Company {
+    /// The name shown in results and facets.
+    pub name: String,
+    /// Whether the name is also a common word and needs exact capitalisation.
+    pub ambiguous: bool,
+    /// Other names that mean this company.
+    pub aliases: Vec<String>,
+}
+
+/// A pattern of the matcher: which company, and the name as written.
+#[derive(Debug)]
+struct Pattern {
+    company: usize,
+    text: String,
+}
+
+/// The set of known companies, with lookup by any name and a text matcher.
+#[derive(Debug)]
+pub struct Gazetteer {
+    companies: Vec<Company>,
+    /// Lower-cased name or alias → company index.
+    by_name: HashMap<String, usize>,
+    /// Built on first use: looking names up does not need it.
+    matcher: OnceLock<(AhoCorasick, Vec<Pattern>)>,
+}
+
+static BUILTIN: LazyLock<Gazetteer> = LazyLock::new(|| {
+    Gazetteer::parse(BUILTIN_TSV).expect("the built-in gazetteer is checked by tests")
+});
+
+impl Gazetteer {
+    /// The gazetteer compiled into the binary.
+    pub fn builtin() -> &'static Gazetteer {
+        &BUILTIN
+    }
+
+    /// Parses the TSV format described in the module docs.
+    ///
+    /// Fails with a message naming the line on malformed input or when two
+    /// companies claim the same name.
+    pub fn parse(tsv: &str) -> Result<Gazetteer, String> {
+        let mut companies: Vec<Company> = Vec::new();
+        let mut by_name = HashMap::new();
+        for (i, line) in tsv.lines().enumerate() {
+            let line_no = i + 1;
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let name = cols.next().unwrap_or("").trim().to_string();
+            let flags = cols.next().unwrap_or("").trim();
+            let aliases: Vec<String> = cols
+                .next()
+                .unwrap_or("")
+                .split('|')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect();
+            if name.is_empty() {
+                return Err(format!("line {line_no}: empty company name"));
+            }
+            let ambiguous = match flags {
+                "" => false,
+                "ambiguous" => true,
+                other => return Err(format!("line {line_no}: unknown flag `{other}`")),
+            };
+            let index = companies.len();
+            for key in std::iter::once(&name).chain(&aliases) {
+                if let Some(prev) = by_name.insert(key.to_lowercase(), index) {
+                    if prev != index {
+                        return Err(format!(
+                            "line {line_no}: `{key}` already names {}",
+                            companies[prev].name
+                        ));
+                    }
+                }
+            }
+            companies.push(Company {
+                name,
+                ambiguous,
+                aliases,
+            });
+        }
+        Ok(Gazetteer {
+            companies,
+            by_name,
+            matcher: OnceLock::new(),
+        })
+    }
+
+    /// All companies, in file order.
+    pub fn companies(&self) -> &[Company] {
+        &self.companies
+    }
+
+    /// The canonical name for any name or alias, ignoring case: `aws` → `Amazon`.
+    pub fn canonical(&self, name: &str) -> Option<&str> {
+        let key = crate::text::squash_whitespace(name).to_lowercase();
+        self.by_name
+            .get(&key)
+            .map(|&i| self.companies[i].name.as_str())
+    }
+
+    fn matcher(&self) -> &(AhoCorasick, Vec<Pattern>) {
+        self.matcher.get_or_init(|| {
+            let mut patterns = Vec::new();
+            for (index, company) in self.companies.iter().enumerate() {
+                for text in std::iter::once(&company.name).chain(&company.aliases) {
+                    patterns.push(Pattern {
+                        company: index,
+                        text: text.clone(),
+                    });
+                }
+            }
+            let automaton = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .build(patterns.iter().map(|p| p.text.as_str()))
+                .expect("gazetteer patterns build an automaton");
+            (automaton, patterns)
+        })
+    }
+
+    /// The canonical names of the companies `text` mentions, sorted and unique.
+    pub fn find(&self, text: &str) -> Vec<String> {
+        let (automaton, patterns) = self.matcher();
+        let mut found = vec![false; self.companies.len()];
+        for m in automaton.find_iter(text) {
+            let pattern = &patterns[m.pattern().as_usize()];
+            let company = &self.companies[pattern.company];
+            let written = &text[m.start()..m.end()];
+            if !on_word_boundaries(text, m.start(), m.end()) {
+                continue;
+            }
+            let case_ok = written == pattern.text
+                || (!company.ambiguous && is_shouted(written) && !is_shouted(&pattern.text));
+            if case_ok {
+                found[pattern.company] = true;
+            }
+        }
+        let mut names: Vec<String> = found
+            .iter()
+            .enumerate()
+            .filter(|(_, &f)| f)
+            .map(|(i, _)| self.companies[i].name.clone())
+            .collect();
+        names.sort_by_key(|n| n.to_lowercase());
+        names
+    }
+}
+
+/// True if the match is not glued to letters or digits on either side.
+fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '@')
+        && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// True if every letter is upper case (and there are at least two).
+fn is_shouted(s: &str) -> bool {
+    let mut letters = s.chars().filter(|c| c.is_alphabetic()).peekable();
+    letters.peek().is_some()
+        && s.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && letters.all(char::is_uppercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "# test\nAmazon\t\tAWS|Amazon Web Services|Prime Video\nApple\tambiguous\tApple Inc\nMeta\tambiguous\tFacebook|Meta Platforms\nIntel\t\t\n";
+
+    #[test]
+    fn builtin_parses() {
+        let g = Gazetteer::builtin();
+        assert!(g.companies().len() > 100);
+        assert_eq!(g.canonical("aws"), Some("Amazon"));
+    }
+
+    #[test]
+    fn aliases_map_to_canonical() {
+        let g = Gazetteer::parse(SAMPLE).unwrap();
+        assert_eq!(g.canonical("AWS"), Some("Amazon"));
+        assert_eq!(g.canonical("amazon  web services"), Some("Amazon"));
+        assert_eq!(g.canonical("Nobody"), None);
+        assert_eq!(
+            g.find("Cuts at Amazon Web Services, AWS and Prime Video; Intel too."),
+            vec!["Amazon", "Intel"]
+        );
+    }
+
+    #[test]
+    fn word_boundaries_and_case() {
+        let g = Gazetteer::parse(SAMPLE).unwrap();
+        assert!(g.find("Metaverse and Intelligence").is_empty());
+        assert!(g.find("an apple a day, meta data").is_empty());
+        assert_eq!(g.find("Apple and Meta rallied"), vec!["Apple", "Meta"]);
+        assert_eq!(g.find("AMAZON CUTS JOBS"), vec!["Amazon"]);
+        assert!(
+            g.find("APPLE PIE").is_empty(),
+            "ambiguous names are not matched in capitals"
+        );
+        assert_eq!(g.find("Amazon's staff"), vec!["Amazon"]);
+    }
+
+    #[test]
+    fn rejects_collisions_and_bad_flags() {
+        assert!(Gazetteer::parse("A\t\tX\nB\t\tx\n")
+            .unwrap_err()
+            .contains("already names A"));
+        assert!(Gazetteer::parse("A\tweird\t\n")
+            .unwrap_err()
+            .contains("unknown flag"));
+    }
+}

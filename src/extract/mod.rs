@@ -1,0 +1,191 @@
+//! Extraction: from a [`RawRecord`] to an [`Article`] with its headline, date,
+//! year and companies.
+
+pub mod companies;
+pub mod date;
+pub mod header;
+
+use jiff::civil::Date;
+
+use crate::article::{Article, DateSource, PubDate};
+use crate::ingest::RawRecord;
+use crate::text::{squash_whitespace, truncate_words};
+use companies::Gazetteer;
+use date::WrittenDate;
+
+/// What extraction needs to know about the world.
+#[derive(Debug, Clone, Copy)]
+pub struct ExtractContext<'a> {
+    /// The companies to look for.
+    pub gazetteer: &'a Gazetteer,
+    /// Today: inferred dates are never later than this.
+    pub today: Date,
+}
+
+impl ExtractContext<'static> {
+    /// The built-in gazetteer and today's date.
+    pub fn builtin() -> Self {
+        ExtractContext {
+            gazetteer: Gazetteer::builtin(),
+            today: jiff::ZonedDateTime::now().date(),
+        }
+    }
+}
+
+/// Turns a raw record into an article. Never fails: what cannot be found is
+/// left empty (`unknown` date) and reported in the returned notes.
+pub fn extract(raw: RawRecord, ctx: &ExtractContext<'_>) -> (Article, Vec<String>) {
+    let mut notes = Vec::new();
+    let id = raw.display_id();
+    let (title, body, header_date) = match raw.title {
+        Some(title) => {
+            // The input names the headline; the text may still open with a date line.
+            let header_date = header::split_header(&raw.body).date;
+            (squash_whitespace(&title), raw.body, header_date)
+        }
+        None => {
+            let h = header::split_header(&raw.body);
+            let title = h.title.unwrap_or_default();
+            (title, h.body, h.date)
+        }
+    };
+    let field_date = raw.date.as_deref().and_then(|s| {
+        let parsed = date::parse_date_field(s);
+        if parsed.is_none() {
+            notes.push(format!(
+                "unrecognised date `{}`; looking for one in the text",
+                truncate_words(s, 40)
+            ));
+        }
+        parsed
+    });
+    let written = field_date.or(header_date);
+    let pub_date = resolve_date(written, &title, &body, ctx.today);
+
+    let mut scan = String::with_capacity(title.len() + body.len() + 1);
+    scan.push_str(&title);
+    scan.push('\n');
+    scan.push_str(&body);
+    let companies = ctx.gazetteer.find(&scan);
+
+    let title = if title.is_empty() {
+        "(untitled)".to_string()
+    } else {
+        title
+    };
+    let article = Article {
+        id,
+        path: raw.path,
+        title,
+        body,
+        date: pub_date,
+        companies,
+        url: raw.url,
+        source: raw.source,
+    };
+    (article, notes)
+}
+
+/// Completes a written date: a month and day gets the year the text points to;
+/// no date at all gets the latest year the text mentions (both marked inferred).
+fn resolve_date(written: Option<WrittenDate>, title: &str, body: &str, today: Date) -> PubDate {
+    let latest = || {
+        date::latest_year_mentioned(title, today.year())
+            .into_iter()
+            .chain(date::latest_year_mentioned(body, today.year()))
+            .max()
+    };
+    match written {
+        Some(WrittenDate::Full(d)) => PubDate::full(d, DateSource::Explicit),
+        Some(WrittenDate::MonthDay(month, day)) => {
+            let year = latest().unwrap_or(today.year());
+            let mut date = Date::new(year, month, day).ok();
+            // A date later than today belongs to the year before.
+            if date.is_some_and(|d| d > today) {
+                date = Date::new(year - 1, month, day).ok();
+            }
+            match date {
+                Some(d) => PubDate::full(d, DateSource::Inferred),
+                None => PubDate::UNKNOWN,
+            }
+        }
+        None => match latest() {
+            Some(year) => PubDate {
+                date: None,
+                year: Some(year),
+                source: DateSource::Inferred,
+            },
+            None => PubDate::UNKNOWN,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn ctx() -> ExtractContext<'static> {
+        ExtractContext {
+            gazetteer: Gazetteer::builtin(),
+            today: date(2026, 11, 25),
+        }
+    }
+
+    fn text(body: &str) -> RawRecord {
+        RawRecord {
+            path: "a.txt".into(),
+            body: body.into(),
+            ..RawRecord::default()
+        }
+    }
+
+    #[test]
+    fn month_day_takes_latest_year_mentioned() {
+        let (a, _) = extract(
+            text(
+                "Updated Feb 3\nBig cuts at the firm today\n\nAfter layoffs in 2022, more by 2025.",
+            ),
+            &ctx(),
+        );
+        assert_eq!(a.date.date, Some(date(2025, 2, 3)));
+        assert_eq!(a.date.source, DateSource::Inferred);
+    }
+
+    #[test]
+    fn month_day_never_in_the_future() {
+        let (a, _) = extract(
+            text("Updated Dec 24\nBig cuts at the firm today\n\nIn 2026 it grew."),
+            &ctx(),
+        );
+        assert_eq!(a.date.date, Some(date(2025, 12, 24)));
+    }
+
+    #[test]
+    fn year_only_inference_and_unknown() {
+        let (a, _) = extract(
+            text("Big cuts at the firm\n\nIn 2024 and 2026 things."),
+            &ctx(),
+        );
+        assert_eq!(a.date.year, Some(2026));
+        assert_eq!(a.date.date, None);
+        assert_eq!(a.date.source, DateSource::Inferred);
+        let (b, _) = extract(text("Big cuts at the firm\n\nNo years here."), &ctx());
+        assert_eq!(b.date, PubDate::UNKNOWN);
+    }
+
+    #[test]
+    fn json_date_field_wins_and_bad_ones_are_noted() {
+        let mut r = text("Body mentions 2020.");
+        r.title = Some("A  title".into());
+        r.date = Some("2024-03-05T10:00:00Z".into());
+        let (a, notes) = extract(r.clone(), &ctx());
+        assert_eq!(a.title, "A title");
+        assert_eq!(a.date.date, Some(date(2024, 3, 5)));
+        assert!(notes.is_empty());
+        r.date = Some("someday".into());
+        let (b, notes) = extract(r, &ctx());
+        assert_eq!(b.date.year, Some(2020));
+        assert_eq!(notes.len(), 1);
+    }
+}

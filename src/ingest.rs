@@ -1,0 +1,604 @@
+//! Finding article files, decoding them and parsing them into [`RawRecord`]s.
+//!
+//! Supported inputs, chosen by file extension while walking folders:
+//!
+//! | extension          | articles per file                                   |
+//! |--------------------|-----------------------------------------------------|
+//! | `.txt`, `.md`      | one; headline and date are found in the text        |
+//! | `.json`            | one object, or an array of objects                  |
+//! | `.jsonl`, `.ndjson`| one object per line                                 |
+//!
+//! A file named explicitly on the command line is read whatever its extension
+//! (as JSON lines if it ends in `.jsonl`/`.ndjson`, JSON for `.json`, text otherwise).
+//! Nothing here panics on bad input: every problem becomes a [`Warning`] naming the
+//! file (and line) and the reason.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::error::SearchError;
+
+/// Files larger than this are indexed up to this many bytes, with a warning.
+/// JSON-lines files are streamed and have no such limit.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Number of JSON lines parsed together in one parallel batch.
+const JSONL_BATCH_LINES: usize = 2048;
+
+/// How a file is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// Plain text: one article.
+    Text,
+    /// Markdown: one article, optional `---` front matter with `title:` and `date:`.
+    Markdown,
+    /// A JSON object or an array of objects.
+    Json,
+    /// One JSON object per line.
+    JsonLines,
+}
+
+impl FileKind {
+    /// The kind for a file extension, if it is one we index when walking folders.
+    pub fn from_path(path: &Path) -> Option<FileKind> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => Some(FileKind::Text),
+            "md" | "markdown" => Some(FileKind::Markdown),
+            "json" => Some(FileKind::Json),
+            "jsonl" | "ndjson" => Some(FileKind::JsonLines),
+            _ => None,
+        }
+    }
+}
+
+/// One input file to read.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// The path as found (relative if the user gave a relative root).
+    pub path: PathBuf,
+    /// Size in bytes when it was found.
+    pub size: u64,
+    /// How to parse it.
+    pub kind: FileKind,
+}
+
+/// A problem with one input, reported to the user; the run goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The file concerned.
+    pub path: String,
+    /// 1-based line (JSON lines) or element (JSON array), if the problem is in one record.
+    pub record: Option<usize>,
+    /// A short category for the summary line (`binary`, `empty`, `invalid JSON`...).
+    pub kind: &'static str,
+    /// What went wrong, in a few words.
+    pub reason: String,
+    /// Whether an article (or a whole file) was left out because of it.
+    pub skipped: bool,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.record {
+            Some(n) => write!(f, "{}:{}: {}", self.path, n, self.reason),
+            None => write!(f, "{}: {}", self.path, self.reason),
+        }
+    }
+}
+
+/// An article as read from its file, before extraction.
+#[derive(Debug, Clone, Default)]
+pub struct RawRecord {
+    /// The file it came from.
+    pub path: String,
+    /// 1-based line or element number inside a multi-article file.
+    pub record: Option<usize>,
+    /// The record's own id, if the input has one.
+    pub id: Option<String>,
+    /// A title given by the input (JSON `title`, Markdown front matter).
+    pub title: Option<String>,
+    /// The text. For plain-text files this includes the header lines and headline.
+    pub body: String,
+    /// A date given by the input, unparsed.
+    pub date: Option<String>,
+    /// The URL, if given.
+    pub url: Option<String>,
+    /// The publisher, if given.
+    pub source: Option<String>,
+}
+
+impl RawRecord {
+    /// The identifier shown for this article: its own id, or its path (with record number).
+    pub fn display_id(&self) -> String {
+        if let Some(id) = &self.id {
+            return id.clone();
+        }
+        match self.record {
+            Some(n) => format!("{}:{}", self.path, n),
+            None => self.path.clone(),
+        }
+    }
+}
+
+/// What walking the input paths found.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Article files, sorted by path within each root.
+    pub files: Vec<InputFile>,
+    /// Files in the walked folders that are not article files (by extension).
+    pub ignored: usize,
+    /// Entries that could not be walked (permissions, broken links, loops).
+    pub warnings: Vec<Warning>,
+}
+
+/// Walks `roots` recursively and lists the article files in them.
+///
+/// A root that does not exist is an error; problems below a root are warnings.
+/// Hidden files and folders (names starting with `.`) are not entered.
+pub fn discover(roots: &[PathBuf]) -> Result<Discovery, SearchError> {
+    let mut found = Discovery::default();
+    for root in roots {
+        let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => SearchError::PathNotFound(root.clone()),
+            _ => SearchError::Io {
+                path: root.clone(),
+                source: e,
+            },
+        })?;
+        if meta.is_file() {
+            let kind = FileKind::from_path(root).unwrap_or(FileKind::Text);
+            found.files.push(InputFile {
+                path: root.clone(),
+                size: meta.len(),
+                kind,
+            });
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let path = err
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| root.display().to_string());
+                    let reason = if err.loop_ancestor().is_some() {
+                        "symbolic link loop, not followed".to_string()
+                    } else if let Some(io) = err.io_error() {
+                        describe_io_error(io)
+                    } else {
+                        err.to_string()
+                    };
+                    found.warnings.push(Warning {
+                        path,
+                        record: None,
+                        kind: "unreadable",
+                        reason,
+                        skipped: true,
+                    });
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            match FileKind::from_path(entry.path()) {
+                Some(kind) => {
+                    let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                    found.files.push(InputFile {
+                        path: entry.into_path(),
+                        size,
+                        kind,
+                    });
+                }
+                None => found.ignored += 1,
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|s| s.starts_with('.') && s != "." && s != "..")
+}
+
+fn describe_io_error(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::NotFound => "vanished or broken symbolic link".to_string(),
+        _ => err.to_string(),
+    }
+}
+
+/// Where parsed records and warnings go; called from several threads.
+pub trait RecordSink: Sync {
+    /// Takes one parsed record.
+    fn record(&self, record: RawRecord);
+    /// Takes one warning.
+    fn warn(&self, warning: Warning);
+}
+
+/// Reads one file and hands every record in it (or a warning) to `sink`.
+///
+/// JSON-lines files are streamed in batches that are parsed in parallel.
+pub fn read_file(file: &InputFile, sink: &dyn RecordSink) {
+    let path = file.path.display().to_string();
+    let warn = |kind: &'static str, reason: String| {
+        sink.warn(Warning {
+            path: path.clone(),
+            record: None,
+            kind,
+            reason,
+            skipped: true,
+        })
+    };
+    let handle = match File::open(&file.path) {
+        Ok(f) => f,
+        Err(e) => return warn("unreadable", describe_io_error(&e)),
+    };
+    if file.kind == FileKind::JsonLines {
+        return read_json_lines(handle, &path, sink);
+    }
+    let mut bytes = Vec::with_capacity(file.size.min(MAX_FILE_BYTES) as usize);
+    if let Err(e) = handle.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
+        return warn("unreadable", describe_io_error(&e));
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        bytes.truncate(MAX_FILE_BYTES as usize);
+        sink.warn(Warning {
+            path: path.clone(),
+            record: None,
+            kind: "truncated",
+            reason: format!(
+                "larger than {} MiB; only the first {} MiB are indexed",
+                MAX_FILE_BYTES >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+            skipped: false,
+        });
+    }
+    let text = match decode(&bytes) {
+        Decoded::Text(text, note) => {
+            if let Some(note) = note {
+                sink.warn(Warning {
+                    path: path.clone(),
+                    record: None,
+                    kind: "re-encoded",
+                    reason: note.to_string(),
+                    skipped: false,
+                });
+            }
+            text
+        }
+        Decoded::Binary => {
+            return warn("binary", "binary file (contains NUL bytes), skipped".into())
+        }
+    };
+    if text.trim().is_empty() {
+        return warn("empty", "empty file, skipped".into());
+    }
+    match file.kind {
+        FileKind::Text => sink.record(RawRecord {
+            path,
+            body: text,
+            ..RawRecord::default()
+        }),
+        FileKind::Markdown => sink.record(parse_markdown(path, text)),
+        FileKind::Json => read_json(&text, &path, sink),
+        FileKind::JsonLines => unreachable!("streamed above"),
+    }
+}
+
+/// The result of decoding a file's bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Decoded {
+    /// Text, with a note when it was not plain UTF-8.
+    Text(String, Option<&'static str>),
+    /// NUL bytes: not a text file.
+    Binary,
+}
+
+/// Decodes bytes as UTF-8 (with or without BOM), UTF-16 with BOM, or else
+/// Windows-1252 (a superset of Latin-1 for printable text).
+pub fn decode(bytes: &[u8]) -> Decoded {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        let note = (encoding != encoding_rs::UTF_8).then_some("UTF-16 text, decoded");
+        return Decoded::Text(text.into_owned(), note);
+    }
+    if bytes.contains(&0) {
+        return Decoded::Binary;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Decoded::Text(s.to_string(), None),
+        Err(_) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            Decoded::Text(
+                text.into_owned(),
+                Some("not valid UTF-8; decoded as Windows-1252 (Latin-1)"),
+            )
+        }
+    }
+}
+
+fn parse_markdown(path: String, text: String) -> RawRecord {
+    let mut record = RawRecord {
+        path,
+        ..RawRecord::default()
+    };
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        record.body = text;
+        return record;
+    };
+    let Some(end) = rest.find("\n---") else {
+        record.body = text;
+        return record;
+    };
+    for line in rest[..end].lines() {
+        if let Some((key, value)) = line.split_once(':') {
+            let value = value
+                .trim()
+                .trim_matches('"')
+                .trim_matches('\'')
+                .to_string();
+            match key.trim().to_ascii_lowercase().as_str() {
+                "title" => record.title = Some(value),
+                "date" | "published" => record.date = Some(value),
+                "url" => record.url = Some(value),
+                "source" => record.source = Some(value),
+                "id" => record.id = Some(value),
+                _ => {}
+            }
+        }
+    }
+    let after = &rest[end + 4..];
+    record.body = after
+        .split_once('\n')
+        .map(|(_, b)| b)
+        .unwrap_or("")
+        .to_string();
+    record
+}
+
+fn read_json(text: &str, path: &str, sink: &dyn RecordSink) {
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            return sink.warn(Warning {
+                path: path.to_string(),
+                record: Some(e.line()),
+                kind: "invalid JSON",
+                reason: format!("invalid JSON: {e}"),
+                skipped: true,
+            })
+        }
+    };
+    match value {
+        Value::Object(map) => match record_from_json(map, path, None) {
+            Ok(r) => sink.record(r),
+            Err(w) => sink.warn(w),
+        },
+        Value::Array(items) => {
+            for (i, item) in items.into_iter().enumerate() {
+                let outcome = match item {
+                    Value::Object(map) => record_from_json(map, path, Some(i + 1)),
+                    _ => Err(Warning {
+                        path: path.to_string(),
+                        record: Some(i + 1),
+                        kind: "invalid JSON",
+                        reason: "array element is not a JSON object".into(),
+                        skipped: true,
+                    }),
+                };
+                match outcome {
+                    Ok(r) => sink.record(r),
+                    Err(w) => sink.warn(w),
+                }
+            }
+        }
+        _ => sink.warn(Warning {
+            path: path.to_string(),
+            record: None,
+            kind: "invalid JSON",
+            reason: "expected a JSON object or an array of objects".into(),
+            skipped: true,
+        }),
+    }
+}
+
+fn read_json_lines(file: File, path: &str, sink: &dyn RecordSink) {
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut line_no = 0usize;
+    let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(JSONL_BATCH_LINES);
+    let mut done = false;
+    while !done {
+        batch.clear();
+        while batch.len() < JSONL_BATCH_LINES {
+            let mut buf = Vec::new();
+            match reader.read_until(b'\n', &mut buf) {
+                Ok(0) => {
+                    done = true;
+                    break;
+                }
+                Ok(_) => {
+                    line_no += 1;
+                    batch.push((line_no, buf));
+                }
+                Err(e) => {
+                    sink.warn(Warning {
+                        path: path.to_string(),
+                        record: Some(line_no + 1),
+                        kind: "unreadable",
+                        reason: format!("read error: {}", describe_io_error(&e)),
+                        skipped: true,
+                    });
+                    done = true;
+                    break;
+                }
+            }
+        }
+        batch.par_iter().for_each(|(n, bytes)| {
+            if let Some(outcome) = parse_json_line(bytes, path, *n) {
+                match outcome {
+                    Ok(r) => sink.record(r),
+                    Err(w) => sink.warn(w),
+                }
+            }
+        });
+    }
+}
+
+/// Parses one JSON line; `None` for a blank line.
+fn parse_json_line(bytes: &[u8], path: &str, line: usize) -> Option<Result<RawRecord, Warning>> {
+    let warning = |kind: &'static str, reason: String| Warning {
+        path: path.to_string(),
+        record: Some(line),
+        kind,
+        reason,
+        skipped: true,
+    };
+    let text = match decode(bytes) {
+        Decoded::Text(t, _) => t,
+        Decoded::Binary => return Some(Err(warning("binary", "binary data (NUL bytes)".into()))),
+    };
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    Some(match serde_json::from_str::<Value>(trimmed) {
+        Ok(Value::Object(map)) => record_from_json(map, path, Some(line)),
+        Ok(_) => Err(warning("invalid JSON", "not a JSON object".into())),
+        Err(e) => Err(warning("invalid JSON", format!("invalid JSON: {e}"))),
+    })
+}
+
+/// Builds a record from a JSON object, or says why it has no article in it.
+fn record_from_json(
+    mut map: Map<String, Value>,
+    path: &str,
+    record: Option<usize>,
+) -> Result<RawRecord, Warning> {
+    let mut take = |keys: &[&str]| -> Option<String> {
+        keys.iter().find_map(|k| match map.remove(*k) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        })
+    };
+    let body = take(&["body", "text", "content"]);
+    let title = take(&["title", "headline"]);
+    let date = take(&["date", "published", "published_at", "publishedAt"]);
+    let url = take(&["url", "link"]);
+    let source = take(&["source", "publisher"]);
+    let id = take(&["id"]);
+    let Some(body) = body else {
+        return Err(Warning {
+            path: path.to_string(),
+            record,
+            kind: "no text",
+            reason: "no text: expected a non-empty `body`, `text` or `content` field".into(),
+            skipped: true,
+        });
+    };
+    Ok(RawRecord {
+        path: path.to_string(),
+        record,
+        id,
+        title,
+        body,
+        date,
+        url,
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Collect {
+        records: Mutex<Vec<RawRecord>>,
+        warnings: Mutex<Vec<Warning>>,
+    }
+    impl RecordSink for Collect {
+        fn record(&self, record: RawRecord) {
+            self.records.lock().unwrap().push(record);
+        }
+        fn warn(&self, warning: Warning) {
+            self.warnings.lock().unwrap().push(warning);
+        }
+    }
+
+    #[test]
+    fn decodes_latin1_with_note() {
+        let bytes = b"Price: \xa3100";
+        match decode(bytes) {
+            Decoded::Text(t, Some(_)) => assert_eq!(t, "Price: £100"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn decodes_bom_and_utf16() {
+        assert_eq!(decode(b"\xef\xbb\xbfhi"), Decoded::Text("hi".into(), None));
+        let utf16 = b"\xff\xfeh\0i\0";
+        assert!(matches!(decode(utf16), Decoded::Text(t, Some(_)) if t == "hi"));
+        assert_eq!(decode(b"a\0b"), Decoded::Binary);
+    }
+
+    #[test]
+    fn json_line_fields_and_errors() {
+        let ok = parse_json_line(br#"{"title":"T","text":"B","id":7,"x":1}"#, "f", 3)
+            .unwrap()
+            .unwrap();
+        assert_eq!(ok.title.as_deref(), Some("T"));
+        assert_eq!(ok.body, "B");
+        assert_eq!(ok.id.as_deref(), Some("7"));
+        let no_text = parse_json_line(br#"{"title":"T"}"#, "f", 4)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(no_text.record, Some(4));
+        assert!(no_text.reason.contains("no text"));
+        let bad = parse_json_line(b"{oops", "f", 5).unwrap().unwrap_err();
+        assert!(bad.reason.starts_with("invalid JSON"));
+        assert!(parse_json_line(b"  \n", "f", 6).is_none());
+    }
+
+    #[test]
+    fn markdown_front_matter() {
+        let r = parse_markdown(
+            "a.md".into(),
+            "---\ntitle: \"Hello\"\ndate: 2024-05-01\n---\nBody here\n".into(),
+        );
+        assert_eq!(r.title.as_deref(), Some("Hello"));
+        assert_eq!(r.date.as_deref(), Some("2024-05-01"));
+        assert_eq!(r.body, "Body here\n");
+    }
+
+    #[test]
+    fn json_array_reports_bad_elements() {
+        let sink = Collect::default();
+        read_json(r#"[{"body":"a"}, 3, {"title":"x"}]"#, "f.json", &sink);
+        assert_eq!(sink.records.lock().unwrap().len(), 1);
+        let w = sink.warnings.lock().unwrap();
+        assert_eq!(w.len(), 2);
+        assert_eq!(w[0].record, Some(2));
+        assert_eq!(w[1].record, Some(3));
+    }
+}

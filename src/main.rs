@@ -1,0 +1,22 @@
+//! The `search` binary: parses arguments, runs one subcommand, maps the outcome
+//! to an exit code (0 ok, 1 nothing found or inputs skipped, 2 error).
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(&cli) {
+        Ok(code) => code,
+        Err(err) if commands::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let chain: Vec<String> = err.chain().map(|e| e.to_string()).collect();
+            eprintln!("search: error: {}", chain.join(": "));
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Printing results: for people (aligned, coloured on a terminal) and as JSON.
+//!
+//! Colour is written as ANSI sequences and stripped by the caller's
+//! `anstream::AutoStream` when it should not be shown. Article text is untrusted
+//! and goes through [`sanitize_for_terminal`] before it is printed.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Effects, Style};
+use serde::Serialize;
+
+use crate::article::DateSource;
+use crate::index::BuildSummary;
+use crate::query::{FacetCount, Hit, SearchResults};
+use crate::text::sanitize_for_terminal;
+
+const TITLE: Style = Style::new().effects(Effects::BOLD);
+const MATCH: Style = Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)))
+    .effects(Effects::BOLD);
+const META: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)));
+const PATH: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Magenta)));
+const DIM: Style = Style::new().effects(Effects::DIMMED);
+const LABEL: Style = Style::new().effects(Effects::BOLD);
+
+/// Prints any serialisable value as pretty JSON followed by a newline.
+pub fn print_json<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
+    writeln!(out)
+}
+
+/// Prints search results for a person: hits, then a count line, then facets.
+pub fn print_results(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
+    for hit in &r.hits {
+        print_hit(out, hit)?;
+    }
+    let shown = if r.hits.is_empty() {
+        String::new()
+    } else {
+        format!(", showing {}-{}", r.offset + 1, r.offset + r.hits.len())
+    };
+    let what = if r.query.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" for \"{}\"", sanitize_for_terminal(r.query.trim()))
+    };
+    let filters = describe_filters(r);
+    writeln!(
+        out,
+        "{DIM}{} matching article{}{what}{filters}{shown} ({} ms){DIM:#}",
+        r.total,
+        if r.total == 1 { "" } else { "s" },
+        r.took_ms
+    )?;
+    if r.total > 0 {
+        print_facet_line(out, "companies", &r.facets.company)?;
+        print_facet_line(out, "years", &r.facets.year)?;
+    }
+    Ok(())
+}
+
+fn describe_filters(r: &SearchResults) -> String {
+    let mut parts = Vec::new();
+    if !r.filters.companies.is_empty() {
+        parts.push(format!("company {}", r.filters.companies.join(" or ")));
+    }
+    match (r.filters.since, r.filters.until) {
+        (Some(a), Some(b)) if a == b => parts.push(format!("year {a}")),
+        (Some(a), Some(b)) => parts.push(format!("years {a}-{b}")),
+        (Some(a), None) => parts.push(format!("since {a}")),
+        (None, Some(b)) => parts.push(format!("until {b}")),
+        (None, None) => {}
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
+}
+
+fn print_hit(out: &mut dyn Write, hit: &Hit) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:>2}. {TITLE}{}{TITLE:#}",
+        hit.rank,
+        sanitize_for_terminal(&hit.title)
+    )?;
+    let date = match (&hit.date, hit.year) {
+        (Some(d), _) if hit.date_source == DateSource::Inferred => format!("{d} (inferred)"),
+        (Some(d), _) => d.clone(),
+        (None, Some(y)) => format!("{y} (inferred)"),
+        (None, None) => "date unknown".to_string(),
+    };
+    let companies = if hit.companies.is_empty() {
+        "no companies".to_string()
+    } else {
+        sanitize_for_terminal(&hit.companies.join(", "))
+    };
+    let score = hit
+        .score
+        .map(|s| format!(" · score {s:.2}"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "    {META}{date}{META:#} · {companies} · {PATH}{}{PATH:#}{DIM}{score}{DIM:#}",
+        sanitize_for_terminal(&hit.path)
+    )?;
+    write!(out, "    ")?;
+    let mut pos = 0;
+    let chars: Vec<char> = hit.snippet.text.chars().collect();
+    for &[start, end] in &hit.snippet.highlights {
+        if start < pos || end > chars.len() {
+            continue;
+        }
+        let before: String = chars[pos..start].iter().collect();
+        let matched: String = chars[start..end].iter().collect();
+        write!(
+            out,
+            "{}{MATCH}{}{MATCH:#}",
+            sanitize_for_terminal(&before),
+            sanitize_for_terminal(&matched)
+        )?;
+        pos = end;
+    }
+    let rest: String = chars[pos.min(chars.len())..].iter().collect();
+    writeln!(out, "{}", sanitize_for_terminal(&rest))?;
+    writeln!(out)
+}
+
+fn print_facet_line(out: &mut dyn Write, label: &str, counts: &[FacetCount]) -> io::Result<()> {
+    let list: Vec<String> = counts
+        .iter()
+        .map(|c| format!("{} {}", sanitize_for_terminal(&c.value), c.count))
+        .collect();
+    let list = if list.is_empty() {
+        "none".to_string()
+    } else {
+        list.join(" · ")
+    };
+    writeln!(out, "{LABEL}{label:<10}{LABEL:#} {list}")
+}
+
+/// Prints the one-line summary of an index build.
+pub fn print_summary(out: &mut dyn Write, s: &BuildSummary) -> io::Result<()> {
+    let skipped = if s.skipped.is_empty() {
+        "0 skipped".to_string()
+    } else {
+        let reasons: Vec<String> = s.skipped.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        format!("{} skipped ({})", s.skipped_total(), reasons.join(", "))
+    };
+    let warnings = if s.warnings > 0 {
+        format!(
+            ", {} warning{}",
+            s.warnings,
+            if s.warnings == 1 { "" } else { "s" }
+        )
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "indexed {} article{} from {} file{} into {}: {skipped}{warnings}; {:.2} s, {} articles/s, {} MB/s",
+        s.indexed,
+        if s.indexed == 1 { "" } else { "s" },
+        s.files,
+        if s.files == 1 { "" } else { "s" },
+        s.index,
+        s.seconds,
+        s.articles_per_second,
+        s.megabytes_per_second
+    )
+}

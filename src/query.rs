@@ -1,0 +1,691 @@
+//! Searching: turning a query string and filters into a tantivy query, ranking,
+//! counting facets over the whole matched set, and cutting snippets for the hits shown.
+//!
+//! Ranking of a plain list of words (`return to office`) is BM25 over `title`
+//! (boosted) and `body`, in tiers: articles with the words as an exact phrase come
+//! first, then those with all the words, then those with some. The tiers are
+//! constant score bonuses larger than any BM25 score the query can reach, so the
+//! order inside a tier is plain BM25 and nothing is ever dropped: it is never a
+//! silent AND. Long natural-language queries (more than [`MAX_TIERED_TERMS`] words)
+//! are ranked by BM25 alone.
+//!
+//! A query with operators (`"exact phrase"`, `AND`, `OR`, `-term`, `title:…`,
+//! `company:…`, `year:…`) goes to tantivy's query parser as written.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Score, SegmentReader, TantivyDocument, Term};
+
+use crate::article::DateSource;
+use crate::error::SearchError;
+use crate::extract::companies::Gazetteer;
+use crate::index::{Fields, SearchIndex};
+
+/// Weight of a title match relative to a body match.
+pub const TITLE_BOOST: Score = 2.0;
+/// Plain queries with up to this many terms are ranked in phrase/all/some tiers.
+pub const MAX_TIERED_TERMS: usize = 8;
+/// Length of a snippet, in characters, before ellipses.
+pub const SNIPPET_CHARS: usize = 220;
+/// The BM25 `k1` parameter tantivy uses; bounds a term's score.
+const BM25_K1: f32 = 1.2;
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest first (articles without a date last).
+    Date,
+}
+
+/// A search as the library takes it (the CLI converts its flags into this).
+#[derive(Debug, Clone, Default)]
+pub struct QueryRequest {
+    /// The query text; empty means every article (filtered), newest first.
+    pub text: String,
+    /// Keep only articles mentioning one of these companies (any name or alias).
+    pub companies: Vec<String>,
+    /// Keep only articles from this year.
+    pub year: Option<u16>,
+    /// Keep only articles from this year or later.
+    pub since: Option<u16>,
+    /// Keep only articles from this year or earlier.
+    pub until: Option<u16>,
+    /// Number of hits to return; 0 returns only counts and facets.
+    pub limit: usize,
+    /// Number of hits to skip.
+    pub offset: usize,
+    /// Order of the hits.
+    pub sort: SortOrder,
+    /// How many companies the company facet lists.
+    pub company_facet_limit: usize,
+}
+
+/// A snippet of the body with the matched words marked.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Snippet {
+    /// The passage, whitespace folded, with `…` where it was cut.
+    pub text: String,
+    /// Highlighted spans as `[start, end)` offsets in Unicode scalar values (characters).
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// One matching article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// 1-based rank in the whole result list.
+    pub rank: usize,
+    /// The article's id.
+    pub id: String,
+    /// The file it came from.
+    pub path: String,
+    /// The headline.
+    pub title: String,
+    /// `YYYY-MM-DD`, when the day is known.
+    pub date: Option<String>,
+    /// `explicit`, `inferred` or `unknown`.
+    pub date_source: DateSource,
+    /// The year, when known.
+    pub year: Option<u16>,
+    /// Companies the article mentions.
+    pub companies: Vec<String>,
+    /// BM25 score (title boosted); `null` when sorted by date or listing without a query.
+    pub score: Option<f32>,
+    /// The best passage of the body.
+    pub snippet: Snippet,
+    /// The article's URL, if the input had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A facet value and how many matching articles have it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FacetCount {
+    /// Company name, or year as text (`"2025"`, `"unknown"`).
+    pub value: String,
+    /// Number of matching articles with this value.
+    pub count: u64,
+}
+
+/// Facet counts over all matching articles (not just the hits shown).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Facets {
+    /// Companies, most mentioned first, at most `company_facet_limit`.
+    pub company: Vec<FacetCount>,
+    /// Every year, newest first, `unknown` last.
+    pub year: Vec<FacetCount>,
+}
+
+/// The filters as applied, after resolving company aliases.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct AppliedFilters {
+    /// Canonical company names searched for.
+    pub companies: Vec<String>,
+    /// Smallest year kept.
+    pub since: Option<u16>,
+    /// Largest year kept.
+    pub until: Option<u16>,
+}
+
+/// The answer to a [`QueryRequest`].
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// The query text.
+    pub query: String,
+    /// Filters applied.
+    pub filters: AppliedFilters,
+    /// Order of the hits.
+    pub sort: SortOrder,
+    /// Number of matching articles.
+    pub total: u64,
+    /// Hits skipped.
+    pub offset: usize,
+    /// Hits asked for.
+    pub limit: usize,
+    /// The hits, best first.
+    pub hits: Vec<Hit>,
+    /// Counts over all matching articles.
+    pub facets: Facets,
+    /// Time spent searching, in milliseconds.
+    pub took_ms: f64,
+}
+
+/// Runs a search.
+pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults, SearchError> {
+    let started = Instant::now();
+    let searcher = idx.reader.searcher();
+    let f = idx.fields;
+    let text = req.text.trim();
+
+    let (main_query, snippet_query): (Box<dyn Query>, Option<Box<dyn Query>>) = if text.is_empty() {
+        (Box::new(AllQuery), None)
+    } else {
+        let (ranked, plain) = build_text_query(idx, text, searcher.num_docs())?;
+        (ranked, Some(plain))
+    };
+
+    let filters = resolve_filters(req);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main_query)];
+    if !filters.companies.is_empty() {
+        let any_company: Vec<(Occur, Box<dyn Query>)> = filters
+            .companies
+            .iter()
+            .map(|c| {
+                let term = Term::from_field_text(f.company, &c.to_lowercase());
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, q)
+            })
+            .collect();
+        clauses.push((Occur::Must, filter(BooleanQuery::new(any_company))));
+    }
+    if filters.since.is_some() || filters.until.is_some() {
+        let lo = filters.since.unwrap_or(1).max(1) as u64;
+        let hi = filters.until.map_or(Bound::Unbounded, |y| {
+            Bound::Included(Term::from_field_u64(f.year, y as u64))
+        });
+        let range = RangeQuery::new(Bound::Included(Term::from_field_u64(f.year, lo)), hi);
+        clauses.push((Occur::Must, filter(range)));
+    }
+    let query = BooleanQuery::new(clauses);
+
+    let sort = if text.is_empty() {
+        SortOrder::Date
+    } else {
+        req.sort
+    };
+    let facet_collector = FacetCollector;
+    let (total, (years, companies), top) = if req.limit == 0 {
+        let (total, facets) = searcher.search(&query, &(Count, facet_collector))?;
+        (total, facets, Vec::new())
+    } else {
+        let range = TopDocs::with_limit(req.limit).and_offset(req.offset);
+        match sort {
+            SortOrder::Relevance => {
+                let (total, facets, top) =
+                    searcher.search(&query, &(Count, facet_collector, range.order_by_score()))?;
+                let top: Vec<(Option<f32>, DocAddress)> =
+                    top.into_iter().map(|(s, a)| (Some(s), a)).collect();
+                (total, facets, top)
+            }
+            SortOrder::Date => {
+                let (total, facets, top) = searcher.search(
+                    &query,
+                    &(
+                        Count,
+                        facet_collector,
+                        range.order_by_u64_field("date_key", Order::Desc),
+                    ),
+                )?;
+                let top: Vec<(Option<f32>, DocAddress)> =
+                    top.into_iter().map(|(_, a)| (None, a)).collect();
+                (total, facets, top)
+            }
+        }
+    };
+
+    let snippets = match &snippet_query {
+        Some(q) => {
+            let mut generator = SnippetGenerator::create(&searcher, q.as_ref(), f.body)?;
+            generator.set_max_num_chars(SNIPPET_CHARS);
+            Some(generator)
+        }
+        None => None,
+    };
+    let tier_step = snippet_query
+        .as_ref()
+        .map(|_| tier_step(searcher.num_docs(), text));
+    let mut hits = Vec::with_capacity(top.len());
+    for (i, (score, address)) in top.into_iter().enumerate() {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let score = score.map(|s| match tier_step {
+            Some(step) if step > 0.0 => s % step,
+            _ => s,
+        });
+        hits.push(make_hit(
+            &doc,
+            &f,
+            req.offset + i + 1,
+            score,
+            snippets.as_ref(),
+        ));
+    }
+
+    Ok(SearchResults {
+        query: req.text.clone(),
+        filters,
+        sort,
+        total: total as u64,
+        offset: req.offset,
+        limit: req.limit,
+        hits,
+        facets: Facets {
+            company: top_companies(companies, req.company_facet_limit),
+            year: year_counts(years),
+        },
+        took_ms: (started.elapsed().as_secs_f64() * 1e5).round() / 100.0,
+    })
+}
+
+/// Wraps a filter so that it selects documents without adding to their score.
+fn filter(q: impl Query) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
+}
+
+fn resolve_filters(req: &QueryRequest) -> AppliedFilters {
+    let mut companies: Vec<String> = Vec::new();
+    if !req.companies.is_empty() {
+        let gazetteer = Gazetteer::builtin();
+        for name in &req.companies {
+            let canonical = gazetteer
+                .canonical(name)
+                .map(str::to_string)
+                .unwrap_or_else(|| crate::text::squash_whitespace(name));
+            if !companies.iter().any(|c| c.eq_ignore_ascii_case(&canonical)) {
+                companies.push(canonical);
+            }
+        }
+    }
+    let (since, until) = match req.year {
+        Some(y) => (Some(y), Some(y)),
+        None => (req.since, req.until),
+    };
+    AppliedFilters {
+        companies,
+        since,
+        until,
+    }
+}
+
+/// True if the query uses any of tantivy's query syntax.
+pub fn uses_query_syntax(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(
+            c,
+            '"' | ':' | '(' | ')' | '[' | ']' | '{' | '}' | '^' | '~' | '*' | '+' | '\\'
+        )
+    }) || text.split_whitespace().any(|w| {
+        matches!(w, "AND" | "OR" | "NOT" | "IN" | "&&" | "||")
+            || (w.starts_with('-') && w.len() > 1)
+    })
+}
+
+fn parser(idx: &SearchIndex) -> QueryParser {
+    let mut parser = QueryParser::for_index(&idx.index, vec![idx.fields.title, idx.fields.body]);
+    parser.set_field_boost(idx.fields.title, TITLE_BOOST);
+    parser
+}
+
+/// The query that ranks, and the plain query whose terms snippets highlight.
+type RankedQuery = (Box<dyn Query>, Box<dyn Query>);
+
+/// Builds the ranked query and the plain query used for snippets.
+fn build_text_query(
+    idx: &SearchIndex,
+    text: &str,
+    num_docs: u64,
+) -> Result<RankedQuery, SearchError> {
+    let parser = parser(idx);
+    if uses_query_syntax(text) {
+        let (ast, errors) = tantivy::query_grammar::parse_query_lenient(text);
+        if let Some(err) = errors.first() {
+            let pos = text[..err.pos.min(text.len())].chars().count();
+            return Err(SearchError::syntax(text, pos, err.message.clone()));
+        }
+        let query = parser
+            .build_query_from_user_input_ast(ast)
+            .map_err(|e| explain_parser_error(text, e))?;
+        return Ok((query.box_clone(), query));
+    }
+    let any = parser
+        .parse_query(text)
+        .map_err(|e| explain_parser_error(text, e))?;
+    let terms = count_terms(idx, text);
+    if !(2..=MAX_TIERED_TERMS).contains(&terms) {
+        return Ok((any.box_clone(), any));
+    }
+    let mut all_parser = self::parser(idx);
+    all_parser.set_conjunction_by_default();
+    let all = all_parser
+        .parse_query(text)
+        .map_err(|e| explain_parser_error(text, e))?;
+    let phrase = parser
+        .parse_query(&format!("\"{text}\""))
+        .map_err(|e| explain_parser_error(text, e))?;
+    let step = tier_step(num_docs, text);
+    let ranked = BooleanQuery::new(vec![
+        (Occur::Should, any.box_clone()),
+        (Occur::Should, Box::new(ConstScoreQuery::new(all, step))),
+        (Occur::Should, Box::new(ConstScoreQuery::new(phrase, step))),
+    ]);
+    Ok((Box::new(ranked), any))
+}
+
+fn explain_parser_error(text: &str, err: QueryParserError) -> SearchError {
+    match err {
+        QueryParserError::FieldDoesNotExist(field) => SearchError::InvalidQuery(format!(
+            "unknown field `{field}` in `{}` (fields: title, body, company, year, path, id)",
+            crate::text::sanitize_for_terminal(text)
+        )),
+        other => SearchError::InvalidQuery(format!(
+            "{other} in `{}`",
+            crate::text::sanitize_for_terminal(text)
+        )),
+    }
+}
+
+/// Number of analyzed terms in a plain query.
+fn count_terms(idx: &SearchIndex, text: &str) -> usize {
+    let Ok(mut analyzer) = idx.index.tokenizer_for_field(idx.fields.body) else {
+        return text.split_whitespace().count();
+    };
+    let mut stream = analyzer.token_stream(text);
+    let mut n = 0;
+    while stream.advance() {
+        n += 1;
+    }
+    n
+}
+
+/// A score bonus larger than any BM25 score a plain query of this text can reach
+/// in an index of `num_docs` documents: BM25's term score is at most
+/// `idf_max * (k1 + 1)` per field, and a term counts in title (boosted) and body.
+fn tier_step(num_docs: u64, text: &str) -> Score {
+    if uses_query_syntax(text) {
+        return 0.0;
+    }
+    let words = text.split_whitespace().count();
+    if !(2..=MAX_TIERED_TERMS * 2).contains(&words) {
+        return 0.0;
+    }
+    let n = num_docs as f32;
+    let idf_max = (1.0 + (n + 0.5) / 0.5).ln();
+    let bound = words as f32 * idf_max * (BM25_K1 + 1.0) * (1.0 + TITLE_BOOST);
+    // A round number, so that scores print with the bonus taken off exactly.
+    let mut step = 1.0;
+    while step <= bound {
+        step *= 2.0;
+    }
+    step
+}
+
+fn make_hit(
+    doc: &TantivyDocument,
+    f: &Fields,
+    rank: usize,
+    score: Option<f32>,
+    snippets: Option<&SnippetGenerator>,
+) -> Hit {
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let body = text(f.body).unwrap_or_default();
+    let snippet = snippets
+        .map(|g| g.snippet(&body))
+        .filter(|s| !s.is_empty())
+        .map(|s| clean_snippet(&body, s.fragment_range(), s.highlighted()))
+        .unwrap_or_else(|| lead_snippet(&body));
+    let year = doc
+        .get_first(f.year)
+        .and_then(|v| v.as_u64())
+        .filter(|&y| y > 0)
+        .map(|y| y as u16);
+    Hit {
+        rank,
+        id: text(f.id).unwrap_or_default(),
+        path: text(f.path).unwrap_or_default(),
+        title: text(f.title).unwrap_or_default(),
+        date: text(f.date),
+        date_source: DateSource::parse(&text(f.date_source).unwrap_or_default()),
+        year,
+        companies: doc
+            .get_all(f.company)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        score: score.map(|s| (s * 1000.0).round() / 1000.0),
+        snippet,
+        url: text(f.url),
+    }
+}
+
+/// The opening of the body as a snippet, for hits without matched body words.
+fn lead_snippet(body: &str) -> Snippet {
+    let end = body
+        .char_indices()
+        .nth(SNIPPET_CHARS)
+        .map_or(body.len(), |(i, _)| i);
+    let end = if end < body.len() {
+        body[..end]
+            .rfind(char::is_whitespace)
+            .filter(|&i| i > 0)
+            .unwrap_or(end)
+    } else {
+        end
+    };
+    clean_snippet(body, 0..end, &[])
+}
+
+/// Builds the snippet text for `body[range]`: whitespace folded, control
+/// characters dropped, `…` where the passage was cut, highlight byte ranges
+/// (relative to the passage) turned into character offsets of the result.
+fn clean_snippet(
+    body: &str,
+    range: std::ops::Range<usize>,
+    highlighted: &[std::ops::Range<usize>],
+) -> Snippet {
+    let fragment = &body[range.clone()];
+    let mut text = String::with_capacity(fragment.len() + 8);
+    let mut chars = 0usize;
+    let mut starts: HashMap<usize, usize> = HashMap::new();
+    let mut ends: HashMap<usize, usize> = HashMap::new();
+    let mut pending_space = false;
+    if range.start > 0 {
+        text.push('…');
+        chars += 1;
+    }
+    for (i, c) in fragment.char_indices() {
+        if highlighted.iter().any(|h| h.start == i) {
+            if pending_space && chars > 0 {
+                text.push(' ');
+                chars += 1;
+            }
+            pending_space = false;
+            starts.insert(i, chars);
+        }
+        if highlighted.iter().any(|h| h.end == i) {
+            ends.insert(i, chars);
+        }
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            continue;
+        }
+        if pending_space && chars > 0 && !text.ends_with('…') {
+            text.push(' ');
+            chars += 1;
+        }
+        pending_space = false;
+        text.push(c);
+        chars += 1;
+    }
+    for h in highlighted {
+        if h.end >= fragment.len() {
+            ends.insert(h.end, chars);
+        }
+    }
+    if range.end < body.len() {
+        text.push('…');
+    }
+    let highlights = highlighted
+        .iter()
+        .filter_map(|h| Some([*starts.get(&h.start)?, *ends.get(&h.end)?]))
+        .filter(|[s, e]| s < e)
+        .collect();
+    Snippet { text, highlights }
+}
+
+fn top_companies(counts: HashMap<String, u64>, limit: usize) -> Vec<FacetCount> {
+    let mut list: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|(value, count)| FacetCount { value, count })
+        .collect();
+    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    list.truncate(limit);
+    list
+}
+
+fn year_counts(counts: BTreeMap<u64, u64>) -> Vec<FacetCount> {
+    let mut list: Vec<FacetCount> = counts
+        .iter()
+        .rev()
+        .filter(|(&y, _)| y > 0)
+        .map(|(y, &count)| FacetCount {
+            value: y.to_string(),
+            count,
+        })
+        .collect();
+    if let Some(&unknown) = counts.get(&0) {
+        list.push(FacetCount {
+            value: "unknown".into(),
+            count: unknown,
+        });
+    }
+    list
+}
+
+/// Counts years and companies of the matching documents from fast fields.
+struct FacetCollector;
+
+struct SegmentFacets {
+    year: Column<u64>,
+    company: Option<StrColumn>,
+    years: BTreeMap<u64, u64>,
+    companies: Vec<u64>,
+}
+
+impl Collector for FacetCollector {
+    type Fruit = (BTreeMap<u64, u64>, HashMap<String, u64>);
+    type Child = SegmentFacets;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+        let year = segment.fast_fields().u64("year")?;
+        let company = segment.fast_fields().str("company")?;
+        let terms = company.as_ref().map_or(0, |c| c.num_terms());
+        Ok(SegmentFacets {
+            year,
+            company,
+            years: BTreeMap::new(),
+            companies: vec![0; terms],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(BTreeMap<u64, u64>, HashMap<String, u64>)>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut years = BTreeMap::new();
+        let mut companies = HashMap::new();
+        for (y, c) in fruits {
+            for (k, v) in y {
+                *years.entry(k).or_insert(0) += v;
+            }
+            for (k, v) in c {
+                *companies.entry(k).or_insert(0) += v;
+            }
+        }
+        Ok((years, companies))
+    }
+}
+
+impl SegmentCollector for SegmentFacets {
+    type Fruit = (BTreeMap<u64, u64>, HashMap<String, u64>);
+
+    fn collect(&mut self, doc: u32, _: Score) {
+        let year = self.year.first(doc).unwrap_or(0);
+        *self.years.entry(year).or_insert(0) += 1;
+        if let Some(company) = &self.company {
+            for ord in company.ords().values_for_doc(doc) {
+                self.companies[ord as usize] += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let mut companies = HashMap::new();
+        if let Some(column) = &self.company {
+            let mut name = String::new();
+            for (ord, &count) in self.companies.iter().enumerate() {
+                if count > 0 && column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
+                    companies.insert(name.clone(), count);
+                }
+            }
+        }
+        (self.years, companies)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_query_syntax() {
+        assert!(!uses_query_syntax("return to office"));
+        assert!(!uses_query_syntax("e-commerce layoffs and cuts"));
+        assert!(uses_query_syntax("\"return to office\""));
+        assert!(uses_query_syntax("layoffs -amazon"));
+        assert!(uses_query_syntax("company:amazon"));
+        assert!(uses_query_syntax("amazon AND meta"));
+    }
+
+    #[test]
+    fn tier_step_exceeds_bm25_bound() {
+        let step = tier_step(200_000, "return to office");
+        let idf_max = (1.0f32 + 200_000.5 / 0.5).ln();
+        assert!(step > 3.0 * idf_max * 2.2 * 3.0);
+        assert_eq!(tier_step(10, "one"), 0.0);
+    }
+
+    #[test]
+    fn snippet_offsets_are_characters() {
+        let body = "Intro text.\n\nThe  return‑to‑office plan, said Amazon.";
+        let start = body.find("return").unwrap();
+        let end = start + "return".len();
+        let highlight = (start - 13)..(end - 13);
+        let s = clean_snippet(body, 13..body.len(), std::slice::from_ref(&highlight));
+        assert_eq!(s.text, "…The return‑to‑office plan, said Amazon.");
+        let [a, b] = s.highlights[0];
+        let got: String = s.text.chars().skip(a).take(b - a).collect();
+        assert_eq!(got, "return");
+    }
+
+    #[test]
+    fn lead_snippet_cuts_at_a_word() {
+        let body = "word ".repeat(100);
+        let s = lead_snippet(&body);
+        assert!(s.text.ends_with('…'));
+        assert!(s.text.chars().count() <= SNIPPET_CHARS + 1);
+        assert!(s.highlights.is_empty());
+    }
+}
