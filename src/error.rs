@@ -1,16 +1,16 @@
 //! Typed errors of the library. The binary adds context with `anyhow` and prints
 //! them as one line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Errors a user can cause and should be told about in one line.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     /// There is no index at the given location.
-    #[error("no index at {}: run `search index` first", .0.display())]
+    #[error("no index at {}: run `search index` first", shown(.0))]
     NoIndex(PathBuf),
     /// The index was written by an incompatible version of `search`.
-    #[error("the index at {} was built by another version of search ({found}); run `search index` to rebuild it", .path.display())]
+    #[error("the index at {} was built by another version of search ({found}); run `search index` to rebuild it", shown(.path))]
     IncompatibleIndex {
         /// Where the index is.
         path: PathBuf,
@@ -43,13 +43,24 @@ pub enum SearchError {
     #[error(transparent)]
     Tantivy(#[from] tantivy::TantivyError),
     /// An I/O error with the path it concerns.
-    #[error("{}: {source}", .path.display())]
+    #[error("{}: {source}", shown(.path))]
     Io {
         /// The path being read or written.
         path: PathBuf,
         /// The underlying error.
         source: std::io::Error,
     },
+}
+
+/// A path as users should see it: `index` becomes `./index`, so a bare
+/// folder name does not read as a word in a sentence.
+pub fn shown(path: &Path) -> String {
+    let text = path.display().to_string();
+    if path.is_relative() && !text.starts_with('.') && !text.starts_with('/') {
+        format!("./{text}")
+    } else {
+        text
+    }
 }
 
 impl SearchError {

@@ -242,14 +242,16 @@ fn open_for_writing(dir: &Path) -> Result<Index, SearchError> {
         let foreign = std::fs::read_dir(dir)
             .map_err(io)?
             .filter_map(Result::ok)
+            // Hidden files (`.gitkeep`, tantivy's `.tantivy-*.lock`) and our own
+            // metadata do not count.
             .any(|e| {
-                e.file_name() != ".gitkeep"
-                    && !e.file_name().to_string_lossy().starts_with(META_FILE)
+                let name = e.file_name().to_string_lossy().into_owned();
+                !name.starts_with('.') && !name.starts_with(META_FILE)
             });
         if foreign {
             return Err(SearchError::BadArgument(format!(
                 "{} is not empty and is not a search index; give an empty or new folder with --index",
-                dir.display()
+                crate::error::shown(dir)
             )));
         }
     } else if read_meta(dir).map(|m| m.schema_version) != Some(SCHEMA_VERSION) {
@@ -454,7 +456,7 @@ pub fn build_index(
         seconds: round3(elapsed),
         articles_per_second: (indexed as f64 / secs).round(),
         megabytes_per_second: ((bytes as f64 / 1e6 / secs) * 10.0).round() / 10.0,
-        index: opts.index_dir.display().to_string(),
+        index: crate::error::shown(&opts.index_dir),
     })
 }
 

@@ -159,7 +159,7 @@ pub fn print_summary(out: &mut dyn Write, s: &BuildSummary) -> io::Result<()> {
     };
     writeln!(
         out,
-        "indexed {} article{} from {} file{} into {}: {skipped}{warnings}; {:.2} s, {} articles/s, {} MB/s",
+        "indexed {} article{} from {} file{} into {}: {skipped}{warnings}; {:.2} s, {} articles/s, {:.1} MB/s",
         s.indexed,
         if s.indexed == 1 { "" } else { "s" },
         s.files,

@@ -634,12 +634,16 @@ impl SegmentCollector for SegmentFacets {
     fn harvest(self) -> Self::Fruit {
         let mut companies = HashMap::new();
         if let Some(column) = &self.company {
-            let mut name = String::new();
-            for (ord, &count) in self.companies.iter().enumerate() {
-                if count > 0 && column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
-                    companies.insert(name.clone(), count);
+            // One sorted pass over the dictionary instead of a lookup per name.
+            let ords: Vec<u64> = (0..self.companies.len() as u64)
+                .filter(|&ord| self.companies[ord as usize] > 0)
+                .collect();
+            let mut counts = ords.iter().map(|&ord| self.companies[ord as usize]);
+            let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                if let Some(count) = counts.next() {
+                    companies.insert(String::from_utf8_lossy(bytes).into_owned(), count);
                 }
-            }
+            });
         }
         (self.years, companies)
     }

@@ -595,3 +595,44 @@ fn index_from_env_variable() {
         .stdout("");
     assert!(index.join("meta.json").exists());
 }
+
+/// The README's example of messy input, on the fixture checked into tests/data/messy.
+#[test]
+fn readme_messy_example_reports_each_problem() {
+    let tmp = TempDir::new().unwrap();
+    search(&tmp.path().join("idx"))
+        .args(["index", "tests/data/messy"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "search: warning: tests/data/messy/empty.txt: empty file, skipped",
+        ))
+        .stderr(predicate::str::contains(
+            "tests/data/messy/latin1.txt: not valid UTF-8; decoded as Windows-1252 (Latin-1)",
+        ))
+        .stderr(predicate::str::contains(
+            "tests/data/messy/feed.jsonl:2: invalid JSON",
+        ))
+        .stderr(predicate::str::contains(
+            "tests/data/messy/feed.jsonl:3: no text",
+        ))
+        .stdout(predicate::str::contains(
+            "indexed 2 articles from 3 files into ",
+        ))
+        .stdout(predicate::str::contains(
+            "3 skipped (empty 1, invalid JSON 1, no text 1), 1 warning",
+        ));
+    let out = search(&tmp.path().join("idx"))
+        .args(["query", "pound", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["hits"][0]["title"], "Pound slides against the euro");
+    // The date is in the body, not in a header line: only the year is taken.
+    assert_eq!(v["hits"][0]["year"], 2005);
+    assert_eq!(v["hits"][0]["date_source"], "inferred");
+    assert!(v["hits"][0]["snippet"]["text"]
+        .as_str()
+        .unwrap()
+        .contains('£'));
+}

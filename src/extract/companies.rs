@@ -9,7 +9,8 @@
 //! * case: a name matches as written in the gazetteer, or in capitals
 //!   (`AMAZON` in a shouted headline), so `apple pie` is not Apple;
 //! * names flagged `ambiguous` (common words such as Apple, Target, Shell, Meta)
-//!   match only as written, never in capitals;
+//!   match only as written, never in capitals, and not at the start of a sentence
+//!   or line unless possessive (`Apple's`): `Next year` is not the retailer Next;
 //! * the longest name wins: `Amazon Web Services` is one mention of Amazon.
 
 use std::collections::HashMap;
@@ -157,9 +158,16 @@ impl Gazetteer {
             if !on_word_boundaries(text, m.start(), m.end()) {
                 continue;
             }
-            let case_ok = written == pattern.text
-                || (!company.ambiguous && is_shouted(written) && !is_shouted(&pattern.text));
-            if case_ok {
+            let matched = if company.ambiguous {
+                // A capitalised common word at the start of a sentence or line
+                // (`Next year`, `Three people`) says nothing; elsewhere, or as a
+                // possessive (`Apple's`), the capital marks a name.
+                written == pattern.text
+                    && (!starts_sentence(text, m.start()) || is_possessive(text, m.end()))
+            } else {
+                written == pattern.text || (is_shouted(written) && !is_shouted(&pattern.text))
+            };
+            if matched {
                 found[pattern.company] = true;
             }
         }
@@ -180,6 +188,22 @@ fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     let after = text[end..].chars().next();
     !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '@')
         && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// True if the text before `start` ends a sentence or line (or there is none).
+fn starts_sentence(text: &str, start: usize) -> bool {
+    let before =
+        text[..start].trim_end_matches([' ', '\t', '"', '\'', '“', '‘', '(', '•', '-', '*']);
+    match before.chars().next_back() {
+        None => true,
+        Some(c) => matches!(c, '.' | '!' | '?' | '\n' | '\r' | ':' | ';'),
+    }
+}
+
+/// True if the name is followed by a possessive `'s`.
+fn is_possessive(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    rest.starts_with("'s") || rest.starts_with("’s")
 }
 
 /// True if every letter is upper case (and there are at least two).
@@ -220,7 +244,18 @@ mod tests {
         let g = Gazetteer::parse(SAMPLE).unwrap();
         assert!(g.find("Metaverse and Intelligence").is_empty());
         assert!(g.find("an apple a day, meta data").is_empty());
-        assert_eq!(g.find("Apple and Meta rallied"), vec!["Apple", "Meta"]);
+        assert_eq!(
+            g.find("Shares of Apple and Meta rallied"),
+            vec!["Apple", "Meta"]
+        );
+        assert!(g
+            .find("Apple picking season. Meta data matters.")
+            .is_empty());
+        assert_eq!(g.find("Apple's results beat forecasts"), vec!["Apple"]);
+        assert_eq!(
+            g.find("Apple rose.\nShares of Apple Inc fell"),
+            vec!["Apple"]
+        );
         assert_eq!(g.find("AMAZON CUTS JOBS"), vec!["Amazon"]);
         assert!(
             g.find("APPLE PIE").is_empty(),
