@@ -37,6 +37,9 @@ fn stdout(cli: &Cli) -> anstream::AutoStream<std::io::StdoutLock<'static>> {
 fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
     let idx = open_index(&cli.index)?;
     let results = run_query(&idx, &args.to_request())?;
+    for warning in &results.warnings {
+        eprintln!("search: warning: {warning}");
+    }
     let mut out = stdout(cli);
     if args.json {
         output::print_json(&mut out, &results)?;

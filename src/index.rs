@@ -226,52 +226,79 @@ impl BuildObserver for Silent {
     fn warning(&self, _: &Warning) {}
 }
 
-/// Opens the index folder for writing, creating a fresh index when there is none
-/// or when the one there is of another schema version.
+/// Files that tantivy or `search` keep in an index folder.
+fn is_index_file(name: &str) -> bool {
+    const EXTENSIONS: &[&str] = &["idx", "pos", "term", "store", "fast", "fieldnorm", "del"];
+    name == "meta.json"
+        || name == ".managed.json"
+        || name.starts_with(".tantivy-")
+        || name.starts_with("search-")
+        || name
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| EXTENSIONS.contains(&ext))
+}
+
+/// Opens the index folder for writing. Returns the index and whether it was
+/// created by this call.
 ///
-/// Refuses a non-empty folder that is not an index, so a mistyped `--index`
-/// never deletes a user's files.
-fn open_for_writing(dir: &Path) -> Result<Index, SearchError> {
+/// * a missing or empty folder gets a new index;
+/// * an index of this schema version is opened;
+/// * an index of another version has its index files replaced (nothing else);
+/// * any other non-empty folder is refused, so a mistyped `--index` never
+///   touches a user's files.
+fn open_for_writing(dir: &Path) -> Result<(Index, bool), SearchError> {
     let io = |source| SearchError::Io {
         path: dir.to_path_buf(),
         source,
     };
     std::fs::create_dir_all(dir).map_err(io)?;
-    let has_index = dir.join("meta.json").exists();
-    if !has_index {
-        let foreign = std::fs::read_dir(dir)
-            .map_err(io)?
-            .filter_map(Result::ok)
-            // Hidden files (`.gitkeep`, tantivy's `.tantivy-*.lock`) and our own
-            // metadata do not count.
-            .any(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                !name.starts_with('.') && !name.starts_with(META_FILE)
-            });
-        if foreign {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let visible = names.iter().any(|n| !n.starts_with('.'));
+    let meta = read_meta(dir);
+    match meta {
+        Some(m) if m.schema_version == SCHEMA_VERSION && dir.join("meta.json").exists() => {
+            let index = Index::open_in_dir(dir)?;
+            register_analyzers(&index);
+            return Ok((index, false));
+        }
+        Some(_) => {
+            // Built by another version of search: replace its files, and only those.
+            for name in names.iter().filter(|n| is_index_file(n)) {
+                let path = dir.join(name);
+                if path.is_file() {
+                    std::fs::remove_file(&path)
+                        .map_err(|source| SearchError::Io { path, source })?;
+                }
+            }
+        }
+        None if visible => {
             return Err(SearchError::BadArgument(format!(
                 "{} is not empty and is not a search index; give an empty or new folder with --index",
                 crate::error::shown(dir)
             )));
         }
-    } else if read_meta(dir).map(|m| m.schema_version) != Some(SCHEMA_VERSION) {
-        // An index of another version: its files are tantivy's and ours, replace them.
-        for entry in std::fs::read_dir(dir).map_err(io)?.filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_file() && entry.file_name() != ".gitkeep" {
-                std::fs::remove_file(&path).map_err(|source| SearchError::Io { path, source })?;
+        None => {}
+    }
+    let index = Index::create_in_dir(dir, build_schema())?;
+    write_meta(dir, &IndexMeta::new(&[], 0))?;
+    register_analyzers(&index);
+    Ok((index, true))
+}
+
+/// Removes the files of an index this run created and left empty.
+fn remove_created_index(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.filter_map(Result::ok) {
+            if is_index_file(&entry.file_name().to_string_lossy()) {
+                let _ = std::fs::remove_file(entry.path());
             }
         }
     }
-    let index = if dir.join("meta.json").exists() {
-        Index::open_in_dir(dir)?
-    } else {
-        let index = Index::create_in_dir(dir, build_schema())?;
-        write_meta(dir, &IndexMeta::new(&[], 0))?;
-        index
-    };
-    register_analyzers(&index);
-    Ok(index)
+    let _ = std::fs::remove_dir(dir);
 }
 
 impl IndexMeta {
@@ -393,14 +420,11 @@ pub fn build_index(
     observer: &dyn BuildObserver,
 ) -> Result<BuildSummary, SearchError> {
     let started = Instant::now();
-    let found = ingest::discover(&opts.paths)?;
-    let index = open_for_writing(&opts.index_dir)?;
+    let found = ingest::discover(&opts.paths, Some(&opts.index_dir))?;
+    let (index, created) = open_for_writing(&opts.index_dir)?;
     let fields = Fields::from_schema(&index.schema())?;
-    let mut writer: IndexWriter = index.writer_with_num_threads(
-        opts.writer_threads.max(1),
-        opts.memory_bytes
-            .max(15_000_000 * opts.writer_threads.max(1)),
-    )?;
+    let (threads, budget) = writer_budget(opts.writer_threads, opts.memory_bytes);
+    let mut writer: IndexWriter = index.writer_with_num_threads(threads, budget)?;
     writer.delete_all_documents()?;
 
     let total_bytes: u64 = found.files.iter().map(|f| f.size).sum();
@@ -436,12 +460,16 @@ pub fn build_index(
     if indexed == 0 {
         // Nothing to write: keep the previous index as it was.
         writer.rollback()?;
+        drop(writer);
+        if created {
+            remove_created_index(&opts.index_dir);
+        }
         let shown: Vec<String> = opts.paths.iter().map(|p| p.display().to_string()).collect();
         return Err(SearchError::NothingToIndex(shown.join(", ")));
     }
-    write_meta(&opts.index_dir, &IndexMeta::new(&opts.paths, indexed))?;
     writer.commit()?;
     writer.wait_merging_threads()?;
+    write_meta(&opts.index_dir, &IndexMeta::new(&opts.paths, indexed))?;
 
     let elapsed = started.elapsed();
     let secs = elapsed.as_secs_f64().max(1e-9);
@@ -458,6 +486,20 @@ pub fn build_index(
         megabytes_per_second: ((bytes as f64 / 1e6 / secs) * 10.0).round() / 10.0,
         index: crate::error::shown(&opts.index_dir),
     })
+}
+
+/// Smallest and largest writer memory per thread that tantivy accepts.
+const THREAD_BUDGET: std::ops::RangeInclusive<usize> = 15_000_000..=4_000_000_000;
+
+/// Splits a total memory budget over writer threads within tantivy's limits:
+/// fewer threads when the budget is small, each thread capped when it is large.
+/// Returns the thread count and the total budget actually used.
+pub fn writer_budget(threads: usize, memory_bytes: usize) -> (usize, usize) {
+    let threads = threads
+        .max(1)
+        .min((memory_bytes / THREAD_BUDGET.start()).max(1));
+    let per_thread = (memory_bytes / threads).clamp(*THREAD_BUDGET.start(), *THREAD_BUDGET.end());
+    (threads, per_thread * threads)
 }
 
 fn round3(d: Duration) -> f64 {
@@ -509,4 +551,35 @@ pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
         fields,
         dir: dir.to_path_buf(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writer_budget_stays_within_tantivy_limits() {
+        assert_eq!(writer_budget(2, 256 << 20), (2, 256 << 20));
+        assert_eq!(writer_budget(64, 32 << 20), (2, 2 * ((32 << 20) / 2)));
+        let (t, total) = writer_budget(1, 16384 << 20);
+        assert_eq!((t, total), (1, 4_000_000_000));
+        assert_eq!(writer_budget(8, 1), (1, 15_000_000));
+    }
+
+    #[test]
+    fn index_files_are_recognised() {
+        for name in [
+            "meta.json",
+            ".managed.json",
+            ".tantivy-writer.lock",
+            "ab12.idx",
+            "ab12.store",
+            "search-meta.json",
+        ] {
+            assert!(is_index_file(name), "{name}");
+        }
+        for name in ["notes.txt", "article.json", "feed.jsonl"] {
+            assert!(!is_index_file(name), "{name}");
+        }
+    }
 }

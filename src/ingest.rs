@@ -16,6 +16,7 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -82,6 +83,37 @@ pub struct Warning {
     pub skipped: bool,
 }
 
+impl Warning {
+    /// A problem that left an article or a file out.
+    pub fn skip(
+        path: &str,
+        record: Option<usize>,
+        kind: &'static str,
+        reason: impl Into<String>,
+    ) -> Warning {
+        Warning {
+            path: path.to_string(),
+            record,
+            kind,
+            reason: reason.into(),
+            skipped: true,
+        }
+    }
+
+    /// A problem that left nothing out (re-encoded text, a truncated file, a bad date).
+    pub fn note(
+        path: &str,
+        record: Option<usize>,
+        kind: &'static str,
+        reason: impl Into<String>,
+    ) -> Warning {
+        Warning {
+            skipped: false,
+            ..Warning::skip(path, record, kind, reason)
+        }
+    }
+}
+
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.record {
@@ -140,8 +172,12 @@ pub struct Discovery {
 ///
 /// A root that does not exist is an error; problems below a root are warnings.
 /// Hidden files and folders (names starting with `.`) are not entered.
-pub fn discover(roots: &[PathBuf]) -> Result<Discovery, SearchError> {
+pub fn discover(roots: &[PathBuf], exclude: Option<&Path>) -> Result<Discovery, SearchError> {
     let mut found = Discovery::default();
+    let exclude = exclude.and_then(|p| p.canonicalize().ok());
+    let mut seen = std::collections::HashSet::new();
+    let mut first_time =
+        |path: &Path| seen.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
     for root in roots {
         let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => SearchError::PathNotFound(root.clone()),
@@ -151,6 +187,9 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovery, SearchError> {
             },
         })?;
         if meta.is_file() {
+            if !first_time(root) {
+                continue;
+            }
             let kind = FileKind::from_path(root).unwrap_or(FileKind::Text);
             found.files.push(InputFile {
                 path: root.clone(),
@@ -163,7 +202,12 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovery, SearchError> {
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+            .filter_entry(|e| {
+                let inside_index = e.file_type().is_dir()
+                    && exclude.is_some()
+                    && e.path().canonicalize().ok() == exclude;
+                (e.depth() == 0 || !is_hidden(e.file_name())) && !inside_index
+            });
         for entry in walker {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -179,13 +223,9 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovery, SearchError> {
                     } else {
                         err.to_string()
                     };
-                    found.warnings.push(Warning {
-                        path,
-                        record: None,
-                        kind: "unreadable",
-                        reason,
-                        skipped: true,
-                    });
+                    found
+                        .warnings
+                        .push(Warning::skip(&path, None, "unreadable", reason));
                     continue;
                 }
             };
@@ -193,6 +233,7 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovery, SearchError> {
                 continue;
             }
             match FileKind::from_path(entry.path()) {
+                Some(_) if !first_time(entry.path()) => {}
                 Some(kind) => {
                     let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
                     found.files.push(InputFile {
@@ -229,55 +270,98 @@ pub trait RecordSink: Sync {
     fn warn(&self, warning: Warning);
 }
 
+/// Counts what one file yields, so that a file with no article in it and no
+/// other warning is reported as empty rather than passed over in silence.
+struct FileSink<'a> {
+    inner: &'a dyn RecordSink,
+    records: AtomicUsize,
+    warnings: AtomicUsize,
+    re_encoded: AtomicBool,
+}
+
+impl RecordSink for FileSink<'_> {
+    fn record(&self, record: RawRecord) {
+        self.records.fetch_add(1, Ordering::Relaxed);
+        self.inner.record(record);
+    }
+
+    fn warn(&self, warning: Warning) {
+        // One note per file for re-encoded lines, not one per line.
+        if warning.kind == "re-encoded" && self.re_encoded.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        self.warnings.fetch_add(1, Ordering::Relaxed);
+        self.inner.warn(warning);
+    }
+}
+
 /// Reads one file and hands every record in it (or a warning) to `sink`.
 ///
 /// JSON-lines files are streamed in batches that are parsed in parallel.
 pub fn read_file(file: &InputFile, sink: &dyn RecordSink) {
     let path = file.path.display().to_string();
-    let warn = |kind: &'static str, reason: String| {
-        sink.warn(Warning {
-            path: path.clone(),
-            record: None,
-            kind,
-            reason,
-            skipped: true,
-        })
+    let counted = FileSink {
+        inner: sink,
+        records: AtomicUsize::new(0),
+        warnings: AtomicUsize::new(0),
+        re_encoded: AtomicBool::new(false),
     };
-    let handle = match File::open(&file.path) {
+    read_file_into(file, &path, &counted);
+    if counted.records.load(Ordering::Relaxed) == 0 && counted.warnings.load(Ordering::Relaxed) == 0
+    {
+        sink.warn(Warning::skip(
+            &path,
+            None,
+            "empty",
+            "no article in this file, skipped",
+        ));
+    }
+}
+
+fn read_file_into(file: &InputFile, path: &str, sink: &dyn RecordSink) {
+    let warn =
+        |kind: &'static str, reason: String| sink.warn(Warning::skip(path, None, kind, reason));
+    let mut handle = match File::open(&file.path) {
         Ok(f) => f,
         Err(e) => return warn("unreadable", describe_io_error(&e)),
     };
     if file.kind == FileKind::JsonLines {
-        return read_json_lines(handle, &path, sink);
+        return read_json_lines(handle, path, sink);
     }
+    // JSON is parsed whole (a cut would make it invalid); text is read up to the limit.
+    let limit = match file.kind {
+        FileKind::Json => u64::MAX,
+        _ => MAX_FILE_BYTES,
+    };
     let mut bytes = Vec::with_capacity(file.size.min(MAX_FILE_BYTES) as usize);
-    if let Err(e) = handle.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
+    if let Err(e) = (&mut handle)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+    {
         return warn("unreadable", describe_io_error(&e));
     }
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        bytes.truncate(MAX_FILE_BYTES as usize);
-        sink.warn(Warning {
-            path: path.clone(),
-            record: None,
-            kind: "truncated",
-            reason: format!(
-                "larger than {} MiB; only the first {} MiB are indexed",
-                MAX_FILE_BYTES >> 20,
+    if bytes.len() as u64 > limit {
+        bytes.truncate(limit as usize);
+        // Do not cut a UTF-8 character in two.
+        if let Err(e) = std::str::from_utf8(&bytes) {
+            if e.error_len().is_none() {
+                bytes.truncate(e.valid_up_to());
+            }
+        }
+        sink.warn(Warning::note(
+            path,
+            None,
+            "truncated",
+            format!(
+                "larger than {0} MiB; only the first {0} MiB are indexed",
                 MAX_FILE_BYTES >> 20
             ),
-            skipped: false,
-        });
+        ));
     }
     let text = match decode(&bytes) {
         Decoded::Text(text, note) => {
             if let Some(note) = note {
-                sink.warn(Warning {
-                    path: path.clone(),
-                    record: None,
-                    kind: "re-encoded",
-                    reason: note.to_string(),
-                    skipped: false,
-                });
+                sink.warn(Warning::note(path, None, "re-encoded", note));
             }
             text
         }
@@ -290,12 +374,12 @@ pub fn read_file(file: &InputFile, sink: &dyn RecordSink) {
     }
     match file.kind {
         FileKind::Text => sink.record(RawRecord {
-            path,
+            path: path.to_string(),
             body: text,
             ..RawRecord::default()
         }),
-        FileKind::Markdown => sink.record(parse_markdown(path, text)),
-        FileKind::Json => read_json(&text, &path, sink),
+        FileKind::Markdown => sink.record(parse_markdown(path.to_string(), text)),
+        FileKind::Json => read_json(&text, path, sink),
         FileKind::JsonLines => unreachable!("streamed above"),
     }
 }
@@ -332,45 +416,57 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     }
 }
 
+/// Splits `---` front matter (`key: value` lines up to a closing `---` or
+/// `...` line) from a Markdown file. Text that merely opens with a `---` rule
+/// is left as it is.
 fn parse_markdown(path: String, text: String) -> RawRecord {
     let mut record = RawRecord {
         path,
         ..RawRecord::default()
     };
-    let Some(rest) = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-    else {
-        record.body = text;
-        return record;
-    };
-    let Some(end) = rest.find("\n---") else {
-        record.body = text;
-        return record;
-    };
-    for line in rest[..end].lines() {
-        if let Some((key, value)) = line.split_once(':') {
-            let value = value
-                .trim()
-                .trim_matches('"')
-                .trim_matches('\'')
-                .to_string();
-            match key.trim().to_ascii_lowercase().as_str() {
-                "title" => record.title = Some(value),
-                "date" | "published" => record.date = Some(value),
-                "url" => record.url = Some(value),
-                "source" => record.source = Some(value),
-                "id" => record.id = Some(value),
-                _ => {}
+    let mut lines = text.split_inclusive('\n');
+    let opens = lines.next().is_some_and(|l| l.trim_end() == "---");
+    let mut fields = Vec::new();
+    let mut body_start = None;
+    if opens {
+        let mut offset = text.find('\n').map_or(text.len(), |i| i + 1);
+        for line in lines {
+            offset += line.len();
+            let content = line.trim_end();
+            if content == "---" || content == "..." {
+                body_start = Some(offset);
+                break;
+            }
+            match content.split_once(':') {
+                Some((key, value))
+                    if !key.trim().is_empty()
+                        && key.trim().chars().all(|c| {
+                            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'
+                        }) =>
+                {
+                    fields.push((key.trim().to_ascii_lowercase(), value.trim().to_string()))
+                }
+                _ if content.trim().is_empty() || content.starts_with([' ', '-', '#']) => {}
+                _ => break,
             }
         }
     }
-    let after = &rest[end + 4..];
-    record.body = after
-        .split_once('\n')
-        .map(|(_, b)| b)
-        .unwrap_or("")
-        .to_string();
+    let Some(body_start) = body_start else {
+        record.body = text;
+        return record;
+    };
+    for (key, value) in fields {
+        let value = value.trim_matches('"').trim_matches('\'').to_string();
+        match key.as_str() {
+            "title" => record.title = Some(value),
+            "date" | "published" => record.date = Some(value),
+            "url" => record.url = Some(value),
+            "source" => record.source = Some(value),
+            "id" => record.id = Some(value),
+            _ => {}
+        }
+    }
+    record.body = text[body_start..].to_string();
     record
 }
 
@@ -378,13 +474,12 @@ fn read_json(text: &str, path: &str, sink: &dyn RecordSink) {
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            return sink.warn(Warning {
-                path: path.to_string(),
-                record: Some(e.line()),
-                kind: "invalid JSON",
-                reason: format!("invalid JSON: {e}"),
-                skipped: true,
-            })
+            return sink.warn(Warning::skip(
+                path,
+                Some(e.line()),
+                "invalid JSON",
+                format!("invalid JSON: {e}"),
+            ))
         }
     };
     match value {
@@ -396,13 +491,12 @@ fn read_json(text: &str, path: &str, sink: &dyn RecordSink) {
             for (i, item) in items.into_iter().enumerate() {
                 let outcome = match item {
                     Value::Object(map) => record_from_json(map, path, Some(i + 1)),
-                    _ => Err(Warning {
-                        path: path.to_string(),
-                        record: Some(i + 1),
-                        kind: "invalid JSON",
-                        reason: "array element is not a JSON object".into(),
-                        skipped: true,
-                    }),
+                    _ => Err(Warning::skip(
+                        path,
+                        Some(i + 1),
+                        "invalid JSON",
+                        "array element is not a JSON object",
+                    )),
                 };
                 match outcome {
                     Ok(r) => sink.record(r),
@@ -410,18 +504,50 @@ fn read_json(text: &str, path: &str, sink: &dyn RecordSink) {
                 }
             }
         }
-        _ => sink.warn(Warning {
-            path: path.to_string(),
-            record: None,
-            kind: "invalid JSON",
-            reason: "expected a JSON object or an array of objects".into(),
-            skipped: true,
-        }),
+        _ => sink.warn(Warning::skip(
+            path,
+            None,
+            "invalid JSON",
+            "expected a JSON object or an array of objects",
+        )),
     }
 }
 
 fn read_json_lines(file: File, path: &str, sink: &dyn RecordSink) {
     let mut reader = BufReader::with_capacity(1 << 20, file);
+    // A UTF-16 file cannot be split on newline bytes: decode it whole.
+    let head = reader.fill_buf().map(|b| b.to_vec()).unwrap_or_default();
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(&head) {
+        if encoding != encoding_rs::UTF_8 {
+            let mut bytes = Vec::new();
+            if let Err(e) = reader.read_to_end(&mut bytes) {
+                return sink.warn(Warning::skip(
+                    path,
+                    None,
+                    "unreadable",
+                    describe_io_error(&e),
+                ));
+            }
+            let (text, _) = encoding.decode_with_bom_removal(&bytes);
+            sink.warn(Warning::note(
+                path,
+                None,
+                "re-encoded",
+                "UTF-16 text, decoded",
+            ));
+            let lines: Vec<(usize, &str)> =
+                text.lines().enumerate().map(|(i, l)| (i + 1, l)).collect();
+            lines.par_iter().for_each(|(n, line)| {
+                if let Some(outcome) = parse_json_line(line.as_bytes(), path, *n, sink) {
+                    match outcome {
+                        Ok(r) => sink.record(r),
+                        Err(w) => sink.warn(w),
+                    }
+                }
+            });
+            return;
+        }
+    }
     let mut line_no = 0usize;
     let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(JSONL_BATCH_LINES);
     let mut done = false;
@@ -436,23 +562,25 @@ fn read_json_lines(file: File, path: &str, sink: &dyn RecordSink) {
                 }
                 Ok(_) => {
                     line_no += 1;
+                    if line_no == 1 && buf.starts_with(b"\xef\xbb\xbf") {
+                        buf.drain(..3);
+                    }
                     batch.push((line_no, buf));
                 }
                 Err(e) => {
-                    sink.warn(Warning {
-                        path: path.to_string(),
-                        record: Some(line_no + 1),
-                        kind: "unreadable",
-                        reason: format!("read error: {}", describe_io_error(&e)),
-                        skipped: true,
-                    });
+                    sink.warn(Warning::skip(
+                        path,
+                        Some(line_no + 1),
+                        "unreadable",
+                        format!("read error: {}", describe_io_error(&e)),
+                    ));
                     done = true;
                     break;
                 }
             }
         }
         batch.par_iter().for_each(|(n, bytes)| {
-            if let Some(outcome) = parse_json_line(bytes, path, *n) {
+            if let Some(outcome) = parse_json_line(bytes, path, *n, sink) {
                 match outcome {
                     Ok(r) => sink.record(r),
                     Err(w) => sink.warn(w),
@@ -462,18 +590,29 @@ fn read_json_lines(file: File, path: &str, sink: &dyn RecordSink) {
     }
 }
 
-/// Parses one JSON line; `None` for a blank line.
-fn parse_json_line(bytes: &[u8], path: &str, line: usize) -> Option<Result<RawRecord, Warning>> {
-    let warning = |kind: &'static str, reason: String| Warning {
-        path: path.to_string(),
-        record: Some(line),
-        kind,
-        reason,
-        skipped: true,
-    };
+/// Parses one JSON line; `None` for a blank line. A line that is not UTF-8 is
+/// decoded as Windows-1252 and noted (once per file, see [`FileSink`]).
+fn parse_json_line(
+    bytes: &[u8],
+    path: &str,
+    line: usize,
+    sink: &dyn RecordSink,
+) -> Option<Result<RawRecord, Warning>> {
     let text = match decode(bytes) {
-        Decoded::Text(t, _) => t,
-        Decoded::Binary => return Some(Err(warning("binary", "binary data (NUL bytes)".into()))),
+        Decoded::Text(t, note) => {
+            if let Some(note) = note {
+                sink.warn(Warning::note(path, Some(line), "re-encoded", note));
+            }
+            t
+        }
+        Decoded::Binary => {
+            return Some(Err(Warning::skip(
+                path,
+                Some(line),
+                "binary",
+                "binary data (NUL bytes)",
+            )))
+        }
     };
     let trimmed = text.trim();
     if trimmed.is_empty() {
@@ -481,8 +620,18 @@ fn parse_json_line(bytes: &[u8], path: &str, line: usize) -> Option<Result<RawRe
     }
     Some(match serde_json::from_str::<Value>(trimmed) {
         Ok(Value::Object(map)) => record_from_json(map, path, Some(line)),
-        Ok(_) => Err(warning("invalid JSON", "not a JSON object".into())),
-        Err(e) => Err(warning("invalid JSON", format!("invalid JSON: {e}"))),
+        Ok(_) => Err(Warning::skip(
+            path,
+            Some(line),
+            "invalid JSON",
+            "not a JSON object",
+        )),
+        Err(e) => Err(Warning::skip(
+            path,
+            Some(line),
+            "invalid JSON",
+            format!("invalid JSON: {e}"),
+        )),
     })
 }
 
@@ -506,13 +655,12 @@ fn record_from_json(
     let source = take(&["source", "publisher"]);
     let id = take(&["id"]);
     let Some(body) = body else {
-        return Err(Warning {
-            path: path.to_string(),
+        return Err(Warning::skip(
+            path,
             record,
-            kind: "no text",
-            reason: "no text: expected a non-empty `body`, `text` or `content` field".into(),
-            skipped: true,
-        });
+            "no text",
+            "no text: expected a non-empty `body`, `text` or `content` field",
+        ));
     };
     Ok(RawRecord {
         path: path.to_string(),
@@ -564,6 +712,8 @@ mod tests {
 
     #[test]
     fn json_line_fields_and_errors() {
+        let sink = Collect::default();
+        let parse_json_line = |b: &[u8], p: &str, n: usize| super::parse_json_line(b, p, n, &sink);
         let ok = parse_json_line(br#"{"title":"T","text":"B","id":7,"x":1}"#, "f", 3)
             .unwrap()
             .unwrap();
@@ -578,6 +728,85 @@ mod tests {
         let bad = parse_json_line(b"{oops", "f", 5).unwrap().unwrap_err();
         assert!(bad.reason.starts_with("invalid JSON"));
         assert!(parse_json_line(b"  \n", "f", 6).is_none());
+    }
+
+    #[test]
+    fn markdown_rule_is_not_front_matter() {
+        let r = parse_markdown(
+            "a.md".into(),
+            "---\nIntro: the company said it would cut jobs today.\n---\nRest\n".into(),
+        );
+        assert_eq!(r.title, None);
+        assert!(r.body.starts_with("---\nIntro"));
+        let r = parse_markdown("a.md".into(), "---\ntitle: T\nno closing line\n".into());
+        assert_eq!(r.title, None);
+    }
+
+    #[test]
+    fn empty_and_utf16_json_lines_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            InputFile {
+                size: bytes.len() as u64,
+                kind: FileKind::from_path(&path).unwrap(),
+                path,
+            }
+        };
+        let sink = Collect::default();
+        read_file(&write("e.jsonl", b"\n  \n"), &sink);
+        read_file(&write("a.json", b"[]"), &sink);
+        let mut utf16 = vec![0xff, 0xfe];
+        for unit in "{\"body\":\"caf\u{e9}\"}\n{\"body\":\"two\"}\n".encode_utf16() {
+            utf16.extend(unit.to_le_bytes());
+        }
+        read_file(&write("u.jsonl", &utf16), &sink);
+        let mut latin = b"{\"body\":\"\xa3 one\"}\n".to_vec();
+        latin.extend(b"{\"body\":\"\xa3 two\"}\n");
+        read_file(&write("l.jsonl", &latin), &sink);
+        let records = sink.records.lock().unwrap();
+        let warnings = sink.warnings.lock().unwrap();
+        let kinds: Vec<(&str, &str)> = warnings
+            .iter()
+            .map(|w| (w.path.rsplit('/').next().unwrap(), w.kind))
+            .collect();
+        assert!(kinds.contains(&("e.jsonl", "empty")), "{kinds:?}");
+        assert!(kinds.contains(&("a.json", "empty")), "{kinds:?}");
+        assert!(kinds.contains(&("u.jsonl", "re-encoded")), "{kinds:?}");
+        assert_eq!(
+            kinds.iter().filter(|k| k.0 == "l.jsonl").count(),
+            1,
+            "one note per file: {kinds:?}"
+        );
+        assert_eq!(records.len(), 4);
+        assert!(records.iter().any(|r| r.body == "café"));
+        assert!(records.iter().any(|r| r.body == "£ two"));
+    }
+
+    #[test]
+    fn truncation_keeps_utf8_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let mut text = "Big file headline here\n\n".to_string();
+        while text.len() < MAX_FILE_BYTES as usize + 10 {
+            text.push('é');
+        }
+        std::fs::write(&path, &text).unwrap();
+        let sink = Collect::default();
+        read_file(
+            &InputFile {
+                size: text.len() as u64,
+                kind: FileKind::Text,
+                path,
+            },
+            &sink,
+        );
+        let warnings = sink.warnings.lock().unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].kind, "truncated");
+        let records = sink.records.lock().unwrap();
+        assert!(records[0].body.ends_with('é'));
     }
 
     #[test]

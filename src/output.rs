@@ -88,7 +88,8 @@ fn print_hit(out: &mut dyn Write, hit: &Hit) -> io::Result<()> {
     let date = match (&hit.date, hit.year) {
         (Some(d), _) if hit.date_source == DateSource::Inferred => format!("{d} (inferred)"),
         (Some(d), _) => d.clone(),
-        (None, Some(y)) => format!("{y} (inferred)"),
+        (None, Some(y)) if hit.date_source == DateSource::Inferred => format!("{y} (inferred)"),
+        (None, Some(y)) => y.to_string(),
         (None, None) => "date unknown".to_string(),
     };
     let companies = if hit.companies.is_empty() {

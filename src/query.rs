@@ -20,8 +20,8 @@ use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    QueryParser, QueryParserError, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -36,8 +36,8 @@ use crate::index::{Fields, SearchIndex};
 pub const TITLE_BOOST: Score = 2.0;
 /// Plain queries with up to this many terms are ranked in phrase/all/some tiers.
 pub const MAX_TIERED_TERMS: usize = 8;
-/// Length of a snippet, in characters, before ellipses.
-pub const SNIPPET_CHARS: usize = 220;
+/// Length of a snippet in bytes of text (tantivy's unit), before ellipses.
+pub const SNIPPET_BYTES: usize = 220;
 /// The BM25 `k1` parameter tantivy uses; bounds a term's score.
 const BM25_K1: f32 = 1.2;
 
@@ -162,6 +162,8 @@ pub struct SearchResults {
     pub facets: Facets,
     /// Time spent searching, in milliseconds.
     pub took_ms: f64,
+    /// Things the user should know, e.g. a `--company` no article mentions.
+    pub warnings: Vec<String>,
 }
 
 /// Runs a search.
@@ -171,14 +173,18 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     let f = idx.fields;
     let text = req.text.trim();
 
-    let (main_query, snippet_query): (Box<dyn Query>, Option<Box<dyn Query>>) = if text.is_empty() {
-        (Box::new(AllQuery), None)
+    let num_docs = searcher.num_docs();
+    let (main_query, snippet_query, tier_step) = if text.is_empty() {
+        (Box::new(AllQuery) as Box<dyn Query>, None, 0.0)
+    } else if uses_query_syntax(text) {
+        let query = syntax_query(idx, text)?;
+        (query.box_clone(), Some(query), 0.0)
     } else {
-        let (ranked, plain) = build_text_query(idx, text, searcher.num_docs())?;
-        (ranked, Some(plain))
+        let plain = plain_query(idx, text, num_docs);
+        (plain.ranked, Some(plain.any), plain.tier_step)
     };
 
-    let filters = resolve_filters(req);
+    let (filters, warnings) = resolve_filters(req, &searcher, f);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main_query)];
     if !filters.companies.is_empty() {
         let any_company: Vec<(Occur, Box<dyn Query>)> = filters
@@ -208,11 +214,15 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
         req.sort
     };
     let facet_collector = FacetCollector;
-    let (total, (years, companies), top) = if req.limit == 0 {
+    // Never ask the collector for more hits than there are documents.
+    let limit = req
+        .limit
+        .min((num_docs as usize).saturating_sub(req.offset));
+    let (total, (years, companies), top) = if limit == 0 {
         let (total, facets) = searcher.search(&query, &(Count, facet_collector))?;
         (total, facets, Vec::new())
     } else {
-        let range = TopDocs::with_limit(req.limit).and_offset(req.offset);
+        let range = TopDocs::with_limit(limit).and_offset(req.offset);
         match sort {
             SortOrder::Relevance => {
                 let (total, facets, top) =
@@ -240,21 +250,16 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     let snippets = match &snippet_query {
         Some(q) => {
             let mut generator = SnippetGenerator::create(&searcher, q.as_ref(), f.body)?;
-            generator.set_max_num_chars(SNIPPET_CHARS);
+            generator.set_max_num_chars(SNIPPET_BYTES);
             Some(generator)
         }
         None => None,
     };
-    let tier_step = snippet_query
-        .as_ref()
-        .map(|_| tier_step(searcher.num_docs(), text));
     let mut hits = Vec::with_capacity(top.len());
     for (i, (score, address)) in top.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let score = score.map(|s| match tier_step {
-            Some(step) if step > 0.0 => s % step,
-            _ => s,
-        });
+        // Report the BM25 part of the score, without the tier bonus.
+        let score = score.map(|s| if tier_step > 0.0 { s % tier_step } else { s });
         hits.push(make_hit(
             &doc,
             &f,
@@ -276,6 +281,7 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
             company: top_companies(companies, req.company_facet_limit),
             year: year_counts(years),
         },
+        warnings,
         took_ms: (started.elapsed().as_secs_f64() * 1e5).round() / 100.0,
     })
 }
@@ -285,8 +291,15 @@ fn filter(q: impl Query) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
 }
 
-fn resolve_filters(req: &QueryRequest) -> AppliedFilters {
+/// Resolves company names to canonical ones and years to a range. A company
+/// that no article mentions gets a warning, with the closest known name.
+fn resolve_filters(
+    req: &QueryRequest,
+    searcher: &tantivy::Searcher,
+    f: Fields,
+) -> (AppliedFilters, Vec<String>) {
     let mut companies: Vec<String> = Vec::new();
+    let mut warnings = Vec::new();
     if !req.companies.is_empty() {
         let gazetteer = Gazetteer::builtin();
         for name in &req.companies {
@@ -294,6 +307,18 @@ fn resolve_filters(req: &QueryRequest) -> AppliedFilters {
                 .canonical(name)
                 .map(str::to_string)
                 .unwrap_or_else(|| crate::text::squash_whitespace(name));
+            let term = Term::from_field_text(f.company, &canonical.to_lowercase());
+            if searcher.doc_freq(&term).unwrap_or(0) == 0 {
+                let hint = gazetteer
+                    .closest(&canonical)
+                    .filter(|c| !c.eq_ignore_ascii_case(&canonical))
+                    .map(|c| format!(" (did you mean {c}?)"))
+                    .unwrap_or_default();
+                warnings.push(format!(
+                    "no article mentions a company named `{}`{hint}",
+                    crate::text::sanitize_for_terminal(name)
+                ));
+            }
             if !companies.iter().any(|c| c.eq_ignore_ascii_case(&canonical)) {
                 companies.push(canonical);
             }
@@ -303,11 +328,12 @@ fn resolve_filters(req: &QueryRequest) -> AppliedFilters {
         Some(y) => (Some(y), Some(y)),
         None => (req.since, req.until),
     };
-    AppliedFilters {
+    let filters = AppliedFilters {
         companies,
         since,
         until,
-    }
+    };
+    (filters, warnings)
 }
 
 /// True if the query uses any of tantivy's query syntax.
@@ -329,49 +355,122 @@ fn parser(idx: &SearchIndex) -> QueryParser {
     parser
 }
 
-/// The query that ranks, and the plain query whose terms snippets highlight.
-type RankedQuery = (Box<dyn Query>, Box<dyn Query>);
+/// Parses a query written in tantivy's syntax, pointing at the character of a syntax error.
+fn syntax_query(idx: &SearchIndex, text: &str) -> Result<Box<dyn Query>, SearchError> {
+    let (ast, errors) = tantivy::query_grammar::parse_query_lenient(text);
+    if let Some(err) = errors.first() {
+        let at = err.pos.min(text.len());
+        let at = (0..=at)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        let pos = text[..at].chars().count();
+        return Err(SearchError::syntax(text, pos, err.message.clone()));
+    }
+    parser(idx)
+        .build_query_from_user_input_ast(ast)
+        .map_err(|e| explain_parser_error(text, e))
+}
 
-/// Builds the ranked query and the plain query used for snippets.
-fn build_text_query(
-    idx: &SearchIndex,
-    text: &str,
-    num_docs: u64,
-) -> Result<RankedQuery, SearchError> {
-    let parser = parser(idx);
-    if uses_query_syntax(text) {
-        let (ast, errors) = tantivy::query_grammar::parse_query_lenient(text);
-        if let Some(err) = errors.first() {
-            let pos = text[..err.pos.min(text.len())].chars().count();
-            return Err(SearchError::syntax(text, pos, err.message.clone()));
+/// A plain list of words, as queries ready to run.
+struct PlainQuery {
+    /// Documents with any of the words, scored by BM25 (used for snippets).
+    any: Box<dyn Query>,
+    /// `any` with the phrase and all-words tier bonuses.
+    ranked: Box<dyn Query>,
+    /// The bonus of one tier (0 when the query is not tiered).
+    tier_step: Score,
+}
+
+/// Builds the tiered query for a plain list of words straight from the
+/// analyzer's tokens, so no character of the user's text is read as syntax.
+fn plain_query(idx: &SearchIndex, text: &str, num_docs: u64) -> PlainQuery {
+    let f = idx.fields;
+    let tokens = analyze(idx, text);
+    let mut unique: Vec<&str> = Vec::new();
+    for (_, token) in &tokens {
+        if !unique.contains(&token.as_str()) {
+            unique.push(token);
         }
-        let query = parser
-            .build_query_from_user_input_ast(ast)
-            .map_err(|e| explain_parser_error(text, e))?;
-        return Ok((query.box_clone(), query));
     }
-    let any = parser
-        .parse_query(text)
-        .map_err(|e| explain_parser_error(text, e))?;
-    let terms = count_terms(idx, text);
-    if !(2..=MAX_TIERED_TERMS).contains(&terms) {
-        return Ok((any.box_clone(), any));
+    let term_clause = |token: &str| -> Box<dyn Query> {
+        let title = TermQuery::new(
+            Term::from_field_text(f.title, token),
+            IndexRecordOption::WithFreqs,
+        );
+        let body = TermQuery::new(
+            Term::from_field_text(f.body, token),
+            IndexRecordOption::WithFreqs,
+        );
+        Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(title), TITLE_BOOST)),
+            ),
+            (Occur::Should, Box::new(body)),
+        ]))
+    };
+    let clauses = |occur: Occur| -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            unique.iter().map(|t| (occur, term_clause(t))).collect(),
+        ))
+    };
+    if unique.is_empty() {
+        return PlainQuery {
+            any: Box::new(EmptyQuery),
+            ranked: Box::new(EmptyQuery),
+            tier_step: 0.0,
+        };
     }
-    let mut all_parser = self::parser(idx);
-    all_parser.set_conjunction_by_default();
-    let all = all_parser
-        .parse_query(text)
-        .map_err(|e| explain_parser_error(text, e))?;
-    let phrase = parser
-        .parse_query(&format!("\"{text}\""))
-        .map_err(|e| explain_parser_error(text, e))?;
-    let step = tier_step(num_docs, text);
+    let any = clauses(Occur::Should);
+    if !(2..=MAX_TIERED_TERMS).contains(&unique.len()) {
+        return PlainQuery {
+            ranked: any.box_clone(),
+            any,
+            tier_step: 0.0,
+        };
+    }
+    let phrase_in = |field| -> Box<dyn Query> {
+        let terms = tokens
+            .iter()
+            .map(|(pos, t)| (*pos, Term::from_field_text(field, t)))
+            .collect();
+        Box::new(PhraseQuery::new_with_offset(terms))
+    };
+    let phrase = BooleanQuery::new(vec![
+        (Occur::Should, phrase_in(f.title)),
+        (Occur::Should, phrase_in(f.body)),
+    ]);
+    let step = tier_step(num_docs, unique.len());
     let ranked = BooleanQuery::new(vec![
         (Occur::Should, any.box_clone()),
-        (Occur::Should, Box::new(ConstScoreQuery::new(all, step))),
-        (Occur::Should, Box::new(ConstScoreQuery::new(phrase, step))),
+        (
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(clauses(Occur::Must), step)),
+        ),
+        (
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(Box::new(phrase), step)),
+        ),
     ]);
-    Ok((Box::new(ranked), any))
+    PlainQuery {
+        any,
+        ranked: Box::new(ranked),
+        tier_step: step,
+    }
+}
+
+/// The analyzed tokens of `text` with their positions.
+fn analyze(idx: &SearchIndex, text: &str) -> Vec<(usize, String)> {
+    let Ok(mut analyzer) = idx.index.tokenizer_for_field(idx.fields.body) else {
+        return Vec::new();
+    };
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while let Some(token) = stream.next() {
+        tokens.push((token.position, token.text.clone()));
+    }
+    tokens
 }
 
 fn explain_parser_error(text: &str, err: QueryParserError) -> SearchError {
@@ -387,34 +486,15 @@ fn explain_parser_error(text: &str, err: QueryParserError) -> SearchError {
     }
 }
 
-/// Number of analyzed terms in a plain query.
-fn count_terms(idx: &SearchIndex, text: &str) -> usize {
-    let Ok(mut analyzer) = idx.index.tokenizer_for_field(idx.fields.body) else {
-        return text.split_whitespace().count();
-    };
-    let mut stream = analyzer.token_stream(text);
-    let mut n = 0;
-    while stream.advance() {
-        n += 1;
-    }
-    n
-}
-
-/// A score bonus larger than any BM25 score a plain query of this text can reach
-/// in an index of `num_docs` documents: BM25's term score is at most
-/// `idf_max * (k1 + 1)` per field, and a term counts in title (boosted) and body.
-fn tier_step(num_docs: u64, text: &str) -> Score {
-    if uses_query_syntax(text) {
-        return 0.0;
-    }
-    let words = text.split_whitespace().count();
-    if !(2..=MAX_TIERED_TERMS * 2).contains(&words) {
-        return 0.0;
-    }
+/// A score bonus larger than any BM25 score a plain query of `terms` distinct
+/// terms can reach in an index of `num_docs` documents: BM25's score for one
+/// term in one field is at most `idf_max * (k1 + 1)`, and a term counts in the
+/// title (boosted) and the body.
+fn tier_step(num_docs: u64, terms: usize) -> Score {
     let n = num_docs as f32;
     let idf_max = (1.0 + (n + 0.5) / 0.5).ln();
-    let bound = words as f32 * idf_max * (BM25_K1 + 1.0) * (1.0 + TITLE_BOOST);
-    // A round number, so that scores print with the bonus taken off exactly.
+    let bound = terms as f32 * idf_max * (BM25_K1 + 1.0) * (1.0 + TITLE_BOOST);
+    // A power of two, so that the bonus comes off the score exactly.
     let mut step = 1.0;
     while step <= bound {
         step *= 2.0;
@@ -465,10 +545,10 @@ fn make_hit(
 
 /// The opening of the body as a snippet, for hits without matched body words.
 fn lead_snippet(body: &str) -> Snippet {
-    let end = body
-        .char_indices()
-        .nth(SNIPPET_CHARS)
-        .map_or(body.len(), |(i, _)| i);
+    let end = (0..=SNIPPET_BYTES.min(body.len()))
+        .rev()
+        .find(|&i| body.is_char_boundary(i))
+        .unwrap_or(0);
     let end = if end < body.len() {
         body[..end]
             .rfind(char::is_whitespace)
@@ -514,7 +594,7 @@ fn clean_snippet(
             pending_space = true;
             continue;
         }
-        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+        if crate::text::is_unsafe_char(c) {
             continue;
         }
         if pending_space && chars > 0 && !text.ends_with('…') {
@@ -665,10 +745,10 @@ mod tests {
 
     #[test]
     fn tier_step_exceeds_bm25_bound() {
-        let step = tier_step(200_000, "return to office");
+        let step = tier_step(200_000, 3);
         let idf_max = (1.0f32 + 200_000.5 / 0.5).ln();
         assert!(step > 3.0 * idf_max * 2.2 * 3.0);
-        assert_eq!(tier_step(10, "one"), 0.0);
+        assert!(step.log2().fract() == 0.0);
     }
 
     #[test]
@@ -689,7 +769,7 @@ mod tests {
         let body = "word ".repeat(100);
         let s = lead_snippet(&body);
         assert!(s.text.ends_with('…'));
-        assert!(s.text.chars().count() <= SNIPPET_CHARS + 1);
+        assert!(s.text.len() <= SNIPPET_BYTES + '…'.len_utf8());
         assert!(s.highlights.is_empty());
     }
 }

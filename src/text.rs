@@ -8,11 +8,16 @@ pub fn sanitize_for_terminal(s: &str) -> String {
     s.chars()
         .filter_map(|c| match c {
             '\n' | '\t' | '\r' => Some(' '),
-            c if c.is_control() => None,
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => None,
+            c if is_unsafe_char(c) => None,
             c => Some(c),
         })
         .collect()
+}
+
+/// Control characters and Unicode bidi controls: never printed as they are.
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 
 /// Collapses runs of whitespace into single spaces and trims the ends.

@@ -636,3 +636,99 @@ fn readme_messy_example_reports_each_problem() {
         .unwrap()
         .contains('£'));
 }
+
+/// A folder that merely holds a file called `meta.json` is not an index: nothing in it is deleted.
+#[test]
+fn never_deletes_files_in_a_folder_that_is_not_an_index() {
+    let tmp = TempDir::new().unwrap();
+    std::fs::write(tmp.path().join("meta.json"), "{}").unwrap();
+    std::fs::write(tmp.path().join("notes.txt"), "keep me").unwrap();
+    search(tmp.path())
+        .args(["index", "seeds"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a search index"));
+    assert!(tmp.path().join("notes.txt").exists());
+    assert!(tmp.path().join("meta.json").exists());
+}
+
+#[test]
+fn indexing_a_folder_that_holds_the_index_skips_the_index() {
+    let tmp = TempDir::new().unwrap();
+    let corpus = tmp.path().join("news");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::copy(
+        repo().join("seeds/000_6c8fa15e68251ffd.txt"),
+        corpus.join("a.txt"),
+    )
+    .unwrap();
+    let index = corpus.join("idx");
+    for _ in 0..2 {
+        search(&index)
+            .arg("index")
+            .arg(&corpus)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("indexed 1 article from 1 file"));
+    }
+}
+
+#[test]
+fn the_same_file_given_twice_is_indexed_once() {
+    let tmp = TempDir::new().unwrap();
+    search(&tmp.path().join("idx"))
+        .args([
+            "index",
+            "seeds",
+            "seeds/000_6c8fa15e68251ffd.txt",
+            "./seeds",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("indexed 3 articles from 3 files"));
+}
+
+#[test]
+fn plain_queries_with_punctuation_are_not_syntax() {
+    let dir = indexed(&["seeds"]);
+    for q in [
+        "Amazon's layoffs",
+        "Amazon’s layoffs!",
+        "U.S. cuts",
+        "e-commerce giant",
+        "what's next?",
+    ] {
+        search(&idx(&dir)).args(["query", q]).assert().success();
+    }
+    // Only punctuation: nothing to search for, no error.
+    search(&idx(&dir))
+        .args(["query", "!!! ..."])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn unknown_company_is_reported_with_a_suggestion() {
+    let dir = indexed(&["seeds"]);
+    search(&idx(&dir))
+        .args(["query", "--company", "Amazn"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "search: warning: no article mentions a company named `Amazn` (did you mean Amazon?)",
+        ));
+}
+
+#[test]
+fn huge_limit_and_offset_are_harmless() {
+    let dir = indexed(&["seeds"]);
+    search(&idx(&dir))
+        .args(["query", "amazon", "-n", "1000000000"])
+        .assert()
+        .success();
+    search(&idx(&dir))
+        .args(["query", "amazon", "--offset", "18446744073709551615"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 matching articles"));
+}

@@ -26,17 +26,21 @@ pub const BUILTIN_TSV: &str = include_str!("../../data/companies.tsv");
 pub struct Company {
     /// The name shown in results and facets.
     pub name: String,
-    /// Whether the name is also a common word and needs exact capitalisation.
+    /// Whether the canonical name is also a common word and needs context.
     pub ambiguous: bool,
-    /// Other names that mean this company.
+    /// Other names that mean this company (without the `~` marker).
     pub aliases: Vec<String>,
+    /// Which aliases are common words (`~` in the file).
+    pub ambiguous_aliases: Vec<bool>,
 }
 
-/// A pattern of the matcher: which company, and the name as written.
+/// A pattern of the matcher: which company, the name as written, and whether
+/// that name is a common word.
 #[derive(Debug)]
 struct Pattern {
     company: usize,
     text: String,
+    ambiguous: bool,
 }
 
 /// The set of known companies, with lookup by any name and a text matcher.
@@ -74,13 +78,16 @@ impl Gazetteer {
             let mut cols = line.split('\t');
             let name = cols.next().unwrap_or("").trim().to_string();
             let flags = cols.next().unwrap_or("").trim();
-            let aliases: Vec<String> = cols
+            let (aliases, ambiguous_aliases): (Vec<String>, Vec<bool>) = cols
                 .next()
                 .unwrap_or("")
                 .split('|')
                 .map(str::trim)
                 .filter(|a| !a.is_empty())
-                .map(str::to_string)
+                .map(|a| match a.strip_prefix('~') {
+                    Some(word) => (word.trim().to_string(), true),
+                    None => (a.to_string(), false),
+                })
                 .collect();
             if name.is_empty() {
                 return Err(format!("line {line_no}: empty company name"));
@@ -105,6 +112,7 @@ impl Gazetteer {
                 name,
                 ambiguous,
                 aliases,
+                ambiguous_aliases,
             });
         }
         Ok(Gazetteer {
@@ -127,14 +135,31 @@ impl Gazetteer {
             .map(|&i| self.companies[i].name.as_str())
     }
 
+    /// The known canonical name closest in spelling to `name`, if any is close.
+    pub fn closest(&self, name: &str) -> Option<&str> {
+        let name = name.to_lowercase();
+        self.by_name
+            .iter()
+            .map(|(key, &i)| (strsim::jaro_winkler(&name, key), i))
+            .filter(|(score, _)| *score >= 0.88)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, i)| self.companies[i].name.as_str())
+    }
+
     fn matcher(&self) -> &(AhoCorasick, Vec<Pattern>) {
         self.matcher.get_or_init(|| {
             let mut patterns = Vec::new();
             for (index, company) in self.companies.iter().enumerate() {
-                for text in std::iter::once(&company.name).chain(&company.aliases) {
+                patterns.push(Pattern {
+                    company: index,
+                    text: company.name.clone(),
+                    ambiguous: company.ambiguous,
+                });
+                for (alias, &ambiguous) in company.aliases.iter().zip(&company.ambiguous_aliases) {
                     patterns.push(Pattern {
                         company: index,
-                        text: text.clone(),
+                        text: alias.clone(),
+                        ambiguous,
                     });
                 }
             }
@@ -151,24 +176,31 @@ impl Gazetteer {
     pub fn find(&self, text: &str) -> Vec<String> {
         let (automaton, patterns) = self.matcher();
         let mut found = vec![false; self.companies.len()];
-        for m in automaton.find_iter(text) {
-            let pattern = &patterns[m.pattern().as_usize()];
-            let company = &self.companies[pattern.company];
-            let written = &text[m.start()..m.end()];
-            if !on_word_boundaries(text, m.start(), m.end()) {
-                continue;
-            }
-            let matched = if company.ambiguous {
-                // A capitalised common word at the start of a sentence or line
-                // (`Next year`, `Three people`) says nothing; elsewhere, or as a
-                // possessive (`Apple's`), the capital marks a name.
-                written == pattern.text
-                    && (!starts_sentence(text, m.start()) || is_possessive(text, m.end()))
-            } else {
-                written == pattern.text || (is_shouted(written) && !is_shouted(&pattern.text))
+        let mut at = 0;
+        while at < text.len() {
+            let input = aho_corasick::Input::new(text).span(at..text.len());
+            let Some(first) = automaton.find(input) else {
+                break;
             };
-            if matched {
-                found[pattern.company] = true;
+            // Try the longest name first, then shorter ones starting at the same
+            // place: `Amazon web services` in lower case still mentions Amazon.
+            let mut candidate = Some(first);
+            let mut accepted = None;
+            while let Some(m) = candidate.filter(|m| m.start() == first.start()) {
+                let pattern = &patterns[m.pattern().as_usize()];
+                if self.is_mention(text, m.start(), m.end(), pattern) {
+                    accepted = Some((m.end(), pattern.company));
+                    break;
+                }
+                let shorter = aho_corasick::Input::new(text).span(m.start()..m.end() - 1);
+                candidate = automaton.find(shorter);
+            }
+            match accepted {
+                Some((end, company)) => {
+                    found[company] = true;
+                    at = end;
+                }
+                None => at = next_char_boundary(text, first.start()),
             }
         }
         let mut names: Vec<String> = found
@@ -180,6 +212,39 @@ impl Gazetteer {
         names.sort_by_key(|n| n.to_lowercase());
         names
     }
+}
+
+/// The byte offset of the character after the one at `i`.
+fn next_char_boundary(text: &str, i: usize) -> usize {
+    text[i..]
+        .chars()
+        .next()
+        .map_or(text.len(), |c| i + c.len_utf8())
+}
+
+impl Gazetteer {
+    /// Whether `text[start..end]`, found by the automaton for `pattern`, is
+    /// really a mention: whole words, right case, and for common words, context.
+    fn is_mention(&self, text: &str, start: usize, end: usize, pattern: &Pattern) -> bool {
+        let written = &text[start..end];
+        if !on_word_boundaries(text, start, end) || is_domain(text, end, &pattern.text) {
+            return false;
+        }
+        if pattern.ambiguous {
+            // A capitalised common word at the start of a sentence or line
+            // (`Next year`, `Three people`) says nothing; elsewhere, or as a
+            // possessive (`Apple's`), the capital marks a name.
+            written == pattern.text && (!starts_sentence(text, start) || is_possessive(text, end))
+        } else {
+            written == pattern.text || (is_shouted(written) && !is_shouted(&pattern.text))
+        }
+    }
+}
+
+/// True for `Bloomberg.com`: a web address, not a mention in running text.
+fn is_domain(text: &str, end: usize, name: &str) -> bool {
+    let mut rest = text[end..].chars();
+    !name.contains('.') && rest.next() == Some('.') && rest.next().is_some_and(char::is_alphabetic)
 }
 
 /// True if the match is not glued to letters or digits on either side.
@@ -218,7 +283,7 @@ fn is_shouted(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = "# test\nAmazon\t\tAWS|Amazon Web Services|Prime Video\nApple\tambiguous\tApple Inc\nMeta\tambiguous\tFacebook|Meta Platforms\nIntel\t\t\n";
+    const SAMPLE: &str = "# test\nAmazon\t\tAWS|Amazon Web Services|Prime Video\nApple\tambiguous\tApple Inc\nMeta\tambiguous\tFacebook|Meta Platforms\nIntel\t\t\nDelta Air Lines\t\t~Delta\nBloomberg\t\t\n";
 
     #[test]
     fn builtin_parses() {
@@ -262,6 +327,36 @@ mod tests {
             "ambiguous names are not matched in capitals"
         );
         assert_eq!(g.find("Amazon's staff"), vec!["Amazon"]);
+    }
+
+    #[test]
+    fn ambiguity_is_per_name() {
+        let g = Gazetteer::parse(SAMPLE).unwrap();
+        // Meta is a common word; its alias Facebook is not.
+        assert_eq!(g.find("Facebook said on Tuesday"), vec!["Meta"]);
+        assert!(
+            g.find("Delta flooded. Shares of Delta Air Lines rose")
+                .len()
+                == 1
+        );
+        assert!(g.find("Delta flooded after the storm").is_empty());
+        assert_eq!(
+            g.find("A flight on Delta was late"),
+            vec!["Delta Air Lines"]
+        );
+    }
+
+    #[test]
+    fn rejected_long_names_do_not_hide_short_ones() {
+        let g = Gazetteer::parse(SAMPLE).unwrap();
+        assert_eq!(g.find("the Amazon web services team"), vec!["Amazon"]);
+    }
+
+    #[test]
+    fn domains_are_not_mentions() {
+        let g = Gazetteer::parse(SAMPLE).unwrap();
+        assert!(g.find("Source: Bloomberg.com and bloomberg.com").is_empty());
+        assert_eq!(g.find("said Bloomberg. Others"), vec!["Bloomberg"]);
     }
 
     #[test]

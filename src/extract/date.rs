@@ -6,52 +6,70 @@ use std::sync::LazyLock;
 use jiff::civil::Date;
 use regex::Regex;
 
-/// A date as written: either complete, or a month and day whose year is missing.
+/// A date as written: complete, a month and day whose year is missing, or a bare year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WrittenDate {
     /// Year, month and day.
     Full(Date),
     /// Month and day only (`Updated Feb 3`).
     MonthDay(i8, i8),
+    /// A year alone (`"date": "2004"`).
+    Year(i16),
 }
+
+/// Years outside this range are not taken as publication years.
+pub const YEARS: std::ops::RangeInclusive<i16> = 1800..=2200;
 
 const MONTHS: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
 /// Optional label and weekday that may come before a date in a header line.
-const LABEL: &str = r"(?i)^\s*(?:(?:date|dated|published|posted|updated|last updated|first published|modified)(?:\s+on)?\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?";
+const LABEL: &str = r"(?i)^\s*(?P<label>(?:date|dated|published|posted|updated|last updated|first published|modified)(?:\s+on)?\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?";
 
-static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"{LABEL}(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?:[T ]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?\b"
-    ))
-    .expect("valid regex")
-});
+/// How the parts of a date are found in a regex match.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// `y`, `m`, `d` numeric groups.
+    Numeric,
+    /// `mon` month name, `d`, optional `y`.
+    Named,
+}
 
-static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"{LABEL}(?P<mon>{MONTHS})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}})\b)?"
-    ))
-    .expect("valid regex")
-});
-
-static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"{LABEL}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTHS})\.?\b(?:,?\s+(?P<y>\d{{4}})\b)?"
-    ))
-    .expect("valid regex")
-});
-
-static US_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"{LABEL}(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}|\d{{2}})\b"
-    ))
-    .expect("valid regex")
+static PATTERNS: LazyLock<Vec<(Regex, Shape)>> = LazyLock::new(|| {
+    let build = |re: String| Regex::new(&re).expect("valid regex");
+    vec![
+        (
+            build(format!(
+                r"{LABEL}(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?:[T ]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?\b"
+            )),
+            Shape::Numeric,
+        ),
+        (
+            build(format!(
+                r"{LABEL}(?P<mon>{MONTHS})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}})\b)?"
+            )),
+            Shape::Named,
+        ),
+        (
+            build(format!(
+                r"{LABEL}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTHS})\.?\b(?:,?\s+(?P<y>\d{{4}})\b)?"
+            )),
+            Shape::Named,
+        ),
+        (
+            build(format!(
+                r"{LABEL}(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}|\d{{2}})\b"
+            )),
+            Shape::Numeric,
+        ),
+    ]
 });
 
 /// A trailing time of day, time zone and separators after a header date.
 static AFTER_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+(?:[A-Z]{2,4}|GMT|UTC|ET|PT))?)?\s*[|·•,—–-]*\s*")
-        .expect("valid regex")
+    Regex::new(
+        r"^\s*(?:(?i:at\s+)?\d{1,2}[:.]\d{2}(?:\s*(?i:[ap]m\b|[ap]\.m\.))?)?(?:\s*\b(?:GMT|UTC|BST|CET|CEST|EST|EDT|CST|CDT|PST|PDT|ET|PT|IST|JST)\b)?\s*[|·•,—–-]*\s*",
+    )
+    .expect("valid regex")
 });
 
 static YEAR: LazyLock<Regex> =
@@ -89,7 +107,7 @@ fn build(year: Option<&str>, month: i8, day: &str) -> Option<WrittenDate> {
             if y.len() == 2 {
                 year += if year < 50 { 2000 } else { 1900 };
             }
-            if !(1800..=2200).contains(&year) {
+            if !YEARS.contains(&year) {
                 return None;
             }
             Date::new(year, month, day).ok().map(WrittenDate::Full)
@@ -104,51 +122,67 @@ fn build(year: Option<&str>, month: i8, day: &str) -> Option<WrittenDate> {
 /// `Published`, `Updated` or `date`, and an optional weekday).
 ///
 /// Returns the date and the byte offset where the text after it (and after a
-/// time of day and separators) begins.
+/// time of day and separators) begins. Month names must be capitalised
+/// (`Feb`, `FEB`), so `3 may lose` is not a date; a month and day without a
+/// year counts only after a label or alone on its line, so a headline such as
+/// `Jan 6 committee subpoenas aides` keeps its words.
 pub fn leading_date(line: &str) -> Option<(WrittenDate, usize)> {
-    let found = if let Some(c) = ISO.captures(line) {
-        let m: i8 = c["m"].parse().ok()?;
-        build(Some(&c["y"]), m, &c["d"]).map(|d| (d, c.get(0).map_or(0, |m| m.end())))
-    } else if let Some(c) = MONTH_FIRST.captures(line) {
-        let m = month_number(&c["mon"])?;
-        build(c.name("y").map(|y| y.as_str()), m, &c["d"])
-            .map(|d| (d, c.get(0).map_or(0, |m| m.end())))
-    } else if let Some(c) = DAY_FIRST.captures(line) {
-        let m = month_number(&c["mon"])?;
-        build(c.name("y").map(|y| y.as_str()), m, &c["d"])
-            .map(|d| (d, c.get(0).map_or(0, |m| m.end())))
-    } else if let Some(c) = US_NUMERIC.captures(line) {
-        let m: i8 = c["m"].parse().ok()?;
-        build(Some(&c["y"]), m, &c["d"]).map(|d| (d, c.get(0).map_or(0, |m| m.end())))
-    } else {
-        None
-    }?;
-    let (date, end) = found;
-    let rest = &line[end..];
-    let skip = AFTER_DATE.find(rest).map_or(0, |m| m.end());
-    Some((date, end + skip))
+    for (regex, shape) in PATTERNS.iter() {
+        let Some(c) = regex.captures(line) else {
+            continue;
+        };
+        let date = match shape {
+            Shape::Numeric => build(
+                c.name("y").map(|y| y.as_str()),
+                c["m"].parse().ok()?,
+                &c["d"],
+            ),
+            Shape::Named => {
+                let month = &c["mon"];
+                if !month.starts_with(|ch: char| ch.is_uppercase()) {
+                    return None;
+                }
+                build(
+                    c.name("y").map(|y| y.as_str()),
+                    month_number(month)?,
+                    &c["d"],
+                )
+            }
+        }?;
+        let end = c.get(0).map_or(0, |m| m.end());
+        let rest = &line[end..];
+        let skip = AFTER_DATE.find(rest).map_or(0, |m| m.end());
+        let after = end + skip;
+        if matches!(date, WrittenDate::MonthDay(..))
+            && c.name("label").is_none()
+            && !line[after..].trim().is_empty()
+        {
+            return None;
+        }
+        return Some((date, after));
+    }
+    None
 }
 
 /// Parses a whole date string as found in a JSON `date` field or front matter:
-/// RFC 3339, RFC 2822, `YYYY-MM-DD`, `3 February 2025`, `Feb 3, 2025`, `02/03/2025`.
+/// `YYYY-MM-DD` (with any time and offset: the date as written is kept),
+/// RFC 3339, RFC 2822, `3 February 2025`, `Feb 3, 2025`, `02/03/2025`, or a bare year.
 pub fn parse_date_field(s: &str) -> Option<WrittenDate> {
     let s = s.trim();
-    if let Ok(ts) = s.parse::<jiff::Timestamp>() {
-        return Some(WrittenDate::Full(
-            ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date(),
-        ));
-    }
-    if let Ok(z) = jiff::fmt::rfc2822::parse(s) {
-        return Some(WrittenDate::Full(z.date()));
-    }
     if let Some((date, _)) = leading_date(s) {
         return Some(date);
     }
-    // A bare year.
+    let in_range = |d: Date| YEARS.contains(&d.year()).then_some(WrittenDate::Full(d));
+    if let Ok(ts) = s.parse::<jiff::Timestamp>() {
+        return in_range(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date());
+    }
+    if let Ok(z) = jiff::fmt::rfc2822::parse(s) {
+        return in_range(z.date());
+    }
     if s.len() == 4 {
         if let Ok(y) = s.parse::<i16>() {
-            if (1800..=2200).contains(&y) {
-                return Date::new(y, 1, 1).ok().map(WrittenDate::Full);
+            if YEARS.contains(&y) {
+                return Some(WrittenDate::Year(y));
             }
         }
     }
@@ -207,6 +241,26 @@ mod tests {
         assert_eq!(leading_date("Amazon cuts jobs"), None);
         assert_eq!(leading_date("May Day protests"), None);
         assert_eq!(leading_date("Feb 30"), None);
+        // Headlines that open with a month and day keep their words.
+        assert_eq!(leading_date("Jan 6 committee subpoenas Trump aides"), None);
+        assert_eq!(leading_date("3 may lose their jobs"), None);
+        assert_eq!(
+            leading_date("Sept 11"),
+            Some((WrittenDate::MonthDay(9, 11), 7))
+        );
+    }
+
+    #[test]
+    fn time_does_not_eat_the_headline() {
+        let line = "Updated Feb 3, 2025 10:30 Amazon cuts 14,000 jobs";
+        let (_, end) = leading_date(line).unwrap();
+        assert_eq!(&line[end..], "Amazon cuts 14,000 jobs");
+        let line = "Updated Feb 3, 2025 10:30 am Amazon cuts jobs";
+        let (_, end) = leading_date(line).unwrap();
+        assert_eq!(&line[end..], "Amazon cuts jobs");
+        let line = "2025-02-03 10:30 GMT | Markets";
+        let (_, end) = leading_date(line).unwrap();
+        assert_eq!(&line[end..], "Markets");
     }
 
     #[test]
@@ -229,8 +283,16 @@ mod tests {
             Some(full(2003, 7, 1))
         );
         assert_eq!(parse_date_field("February 3, 2025"), Some(full(2025, 2, 3)));
-        assert_eq!(parse_date_field("2004"), Some(full(2004, 1, 1)));
+        assert_eq!(parse_date_field("2004"), Some(WrittenDate::Year(2004)));
         assert_eq!(parse_date_field("soon"), None);
+        // The date as written, not shifted to UTC.
+        assert_eq!(
+            parse_date_field("2025-01-29T23:30:00-05:00"),
+            Some(full(2025, 1, 29))
+        );
+        // Out-of-range years are not publication dates.
+        assert_eq!(parse_date_field("0001-01-01T00:00:00Z"), None);
+        assert_eq!(parse_date_field("-000001-01-01T00:00:00Z"), None);
     }
 
     #[test]

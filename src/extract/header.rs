@@ -39,9 +39,9 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
             breaking(?:\ news)?|exclusive|live|opinion|analysis|news|
             english|español|espanol|deutsch|français|francais|italiano|português|portugues|
             nederlands|polski|svenska|dansk|norsk|suomi|türkçe|русский|中文|日本語|한국어|العربية|
-            (?:updated|published|posted|modified|first\ published)\b.*|
+            (?:updated|published|posted|modified|first\ published)(?:\ ?(?::|on\b|at\b|\d).*)?|
             by\ [\p{Lu}][\p{L}.'-]+(?:\ [\p{Lu}][\p{L}.'-]+){0,3}(?:,?\ (?:and\ )?[\p{Lu}][\p{L}.'-]+(?:\ [\p{Lu}][\p{L}.'-]+){0,3})*|
-            (?:photo|video|file\ photo)\b.{0,60}
+            (?:photo|video|file\ photo|image)(?:\ ?[:|/].{0,80})?
         )$",
     )
     .expect("valid regex")
@@ -222,6 +222,25 @@ mod tests {
         assert!(!is_boilerplate("Amazon cuts 14,000 jobs"));
         assert!(!is_boilerplate("NASA launches new probe to Mars"));
         assert!(!is_boilerplate("AMAZON TO CUT 14,000 JOBS"));
+        assert!(!is_boilerplate("Video game makers cut 1,900 jobs"));
+        assert!(!is_boilerplate(
+            "Published authors sue OpenAI over training data"
+        ));
+        assert!(is_boilerplate("Published: 3 hours ago"));
+        assert!(is_boilerplate("Updated"));
+        assert!(is_boilerplate("Photo: Getty Images"));
+    }
+
+    #[test]
+    fn headline_opening_with_a_date_keeps_its_words() {
+        let h = split_header("Jan 6 committee subpoenas Trump aides\n\nThe committee said.");
+        assert_eq!(
+            h.title.as_deref(),
+            Some("Jan 6 committee subpoenas Trump aides")
+        );
+        assert_eq!(h.date, None);
+        let h = split_header("Updated Feb 3, 2025 10:30 Amazon cuts 14,000 jobs\n\nText.");
+        assert_eq!(h.title.as_deref(), Some("Amazon cuts 14,000 jobs"));
     }
 
     #[test]

@@ -97,6 +97,11 @@ fn resolve_date(written: Option<WrittenDate>, title: &str, body: &str, today: Da
     };
     match written {
         Some(WrittenDate::Full(d)) => PubDate::full(d, DateSource::Explicit),
+        Some(WrittenDate::Year(year)) => PubDate {
+            date: None,
+            year: Some(year),
+            source: DateSource::Explicit,
+        },
         Some(WrittenDate::MonthDay(month, day)) => {
             let year = latest().unwrap_or(today.year());
             let mut date = Date::new(year, month, day).ok();
