@@ -82,14 +82,18 @@ pub enum Command {
 
 const INDEX_EXAMPLES: &str = "\
 Examples:
-  search index                         index seeds/ into ./index
+  search index                         index seeds/ into ./index (later: update it)
   search index ~/news/2025 ~/news/2026 several folders into one index
   search index feed.jsonl --index /tmp/idx --quiet
+  search index --rebuild               index everything again
 
-Each run replaces the index's contents with the articles found in PATHs.
-Folders are walked recursively (hidden entries skipped); files with other
-extensions are ignored. A file named directly is read whatever its extension.
-Problems with single files are warnings on stderr; the run goes on.
+The index mirrors the articles found in PATHs. A second run on the same paths
+reads only new and changed files (by content hash), removes the articles of
+files that are gone and leaves the rest as it is. Folders are walked
+recursively (hidden entries skipped); files with other extensions are ignored.
+A file named directly is read whatever its extension. Problems with single
+files are warnings on stderr; the run goes on. Until the run commits, queries
+see the previous index; an interrupted run leaves it intact.
 
 Exit status: 0 all indexed, 1 some inputs skipped (see warnings), 2 error.";
 
@@ -108,9 +112,13 @@ Exit status: 0 some article matched, 1 none matched, 2 error.";
 /// Arguments of `search index`.
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Files or folders to index
-    #[arg(value_name = "PATH", default_value = "seeds")]
+    /// Files or folders to index [default: the paths the index was built from, else seeds]
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Index everything again instead of only new and changed files
+    #[arg(long)]
+    pub rebuild: bool,
 
     /// No progress bar and no summary line (warnings still go to stderr)
     #[arg(short, long)]

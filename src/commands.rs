@@ -68,6 +68,7 @@ fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
         paths: args.paths.clone(),
         memory_bytes: (args.memory as usize) << 20,
         writer_threads: threads,
+        rebuild: args.rebuild,
     };
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let observer = CliObserver::new(show_progress);

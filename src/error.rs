@@ -10,12 +10,20 @@ pub enum SearchError {
     #[error("no index at {}: run `search index` first", shown(.0))]
     NoIndex(PathBuf),
     /// The index was written by an incompatible version of `search`.
-    #[error("the index at {} was built by another version of search ({found}); run `search index` to rebuild it", shown(.path))]
+    #[error("the index at {} was built by another version of search ({found}); run `search index --rebuild`", shown(.path))]
     IncompatibleIndex {
         /// Where the index is.
         path: PathBuf,
         /// What its metadata says.
         found: String,
+    },
+    /// Another process holds the index's writer lock.
+    #[error("index at {} is being written by another process (pid {pid}); try again when it has finished", shown(.path))]
+    Busy {
+        /// Where the index is.
+        path: PathBuf,
+        /// The writer's process id, as it wrote it in the lock file.
+        pid: String,
     },
     /// An input path does not exist.
     #[error("{}: no such file or directory", .0.display())]

@@ -319,22 +319,43 @@ pub fn read_file(file: &InputFile, sink: &dyn RecordSink) {
 }
 
 fn read_file_into(file: &InputFile, path: &str, sink: &dyn RecordSink) {
+    let handle = match File::open(&file.path) {
+        Ok(f) => f,
+        Err(e) => {
+            return sink.warn(Warning::skip(
+                path,
+                None,
+                "unreadable",
+                describe_io_error(&e),
+            ))
+        }
+    };
+    read_from(file.kind, path, handle, file.size, sink);
+}
+
+/// Parses the articles of one file's content, read from `reader`, as `kind`.
+///
+/// This is everything [`read_file`] does after opening the file; it is public
+/// so that the parser can be driven (and fuzzed) without a file system.
+pub fn read_from(
+    kind: FileKind,
+    path: &str,
+    mut reader: impl Read,
+    size_hint: u64,
+    sink: &dyn RecordSink,
+) {
     let warn =
         |kind: &'static str, reason: String| sink.warn(Warning::skip(path, None, kind, reason));
-    let mut handle = match File::open(&file.path) {
-        Ok(f) => f,
-        Err(e) => return warn("unreadable", describe_io_error(&e)),
-    };
-    if file.kind == FileKind::JsonLines {
-        return read_json_lines(handle, path, sink);
+    if kind == FileKind::JsonLines {
+        return read_json_lines(reader, path, sink);
     }
     // JSON is parsed whole (a cut would make it invalid); text is read up to the limit.
-    let limit = match file.kind {
+    let limit = match kind {
         FileKind::Json => u64::MAX,
         _ => MAX_FILE_BYTES,
     };
-    let mut bytes = Vec::with_capacity(file.size.min(MAX_FILE_BYTES) as usize);
-    if let Err(e) = (&mut handle)
+    let mut bytes = Vec::with_capacity(size_hint.min(MAX_FILE_BYTES) as usize);
+    if let Err(e) = (&mut reader)
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
     {
@@ -372,7 +393,7 @@ fn read_file_into(file: &InputFile, path: &str, sink: &dyn RecordSink) {
     if text.trim().is_empty() {
         return warn("empty", "empty file, skipped".into());
     }
-    match file.kind {
+    match kind {
         FileKind::Text => sink.record(RawRecord {
             path: path.to_string(),
             body: text,
@@ -513,7 +534,7 @@ fn read_json(text: &str, path: &str, sink: &dyn RecordSink) {
     }
 }
 
-fn read_json_lines(file: File, path: &str, sink: &dyn RecordSink) {
+fn read_json_lines(file: impl Read, path: &str, sink: &dyn RecordSink) {
     let mut reader = BufReader::with_capacity(1 << 20, file);
     // A UTF-16 file cannot be split on newline bytes: decode it whole.
     let head = reader.fill_buf().map(|b| b.to_vec()).unwrap_or_default();

@@ -158,14 +158,18 @@ pub fn print_summary(out: &mut dyn Write, s: &BuildSummary) -> io::Result<()> {
     } else {
         String::new()
     };
+    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     writeln!(
         out,
-        "indexed {} article{} from {} file{} into {}: {skipped}{warnings}; {:.2} s, {} articles/s, {:.1} MB/s",
-        s.indexed,
-        if s.indexed == 1 { "" } else { "s" },
-        s.files,
-        if s.files == 1 { "" } else { "s" },
+        "indexed {} from {} into {} ({} new, {} updated, {} removed, {} unchanged; {} in the index): {skipped}{warnings}; {:.2} s, {} articles/s, {:.1} MB/s",
+        plural(s.indexed, "article"),
+        plural(s.files, "file"),
         s.index,
+        s.added,
+        s.updated,
+        s.removed,
+        s.unchanged,
+        plural(s.total_articles, "article"),
         s.seconds,
         s.articles_per_second,
         s.megabytes_per_second

@@ -219,27 +219,32 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
         .limit
         .min((num_docs as usize).saturating_sub(req.offset));
     let (total, (years, companies), top) = if limit == 0 {
-        let (total, facets) = searcher.search(&query, &(Count, facet_collector))?;
+        let (total, facets) = searcher
+            .search(&query, &(Count, facet_collector))
+            .map_err(|e| search_failure(text, e))?;
         (total, facets, Vec::new())
     } else {
         let range = TopDocs::with_limit(limit).and_offset(req.offset);
         match sort {
             SortOrder::Relevance => {
-                let (total, facets, top) =
-                    searcher.search(&query, &(Count, facet_collector, range.order_by_score()))?;
+                let (total, facets, top) = searcher
+                    .search(&query, &(Count, facet_collector, range.order_by_score()))
+                    .map_err(|e| search_failure(text, e))?;
                 let top: Vec<(Option<f32>, DocAddress)> =
                     top.into_iter().map(|(s, a)| (Some(s), a)).collect();
                 (total, facets, top)
             }
             SortOrder::Date => {
-                let (total, facets, top) = searcher.search(
-                    &query,
-                    &(
-                        Count,
-                        facet_collector,
-                        range.order_by_u64_field("date_key", Order::Desc),
-                    ),
-                )?;
+                let (total, facets, top) = searcher
+                    .search(
+                        &query,
+                        &(
+                            Count,
+                            facet_collector,
+                            range.order_by_u64_field("date_key", Order::Desc),
+                        ),
+                    )
+                    .map_err(|e| search_failure(text, e))?;
                 let top: Vec<(Option<f32>, DocAddress)> =
                     top.into_iter().map(|(_, a)| (None, a)).collect();
                 (total, facets, top)
@@ -471,6 +476,22 @@ fn analyze(idx: &SearchIndex, text: &str) -> Vec<(usize, String)> {
         tokens.push((token.position, token.text.clone()));
     }
     tokens
+}
+
+/// Turns an error of the search itself into one the user can act on: a query
+/// such as `nosuchfield:*` names its field only when it runs.
+fn search_failure(text: &str, err: tantivy::TantivyError) -> SearchError {
+    match err {
+        tantivy::TantivyError::FieldNotFound(field) => {
+            explain_parser_error(text, QueryParserError::FieldDoesNotExist(field))
+        }
+        tantivy::TantivyError::SchemaError(message)
+        | tantivy::TantivyError::InvalidArgument(message) => SearchError::InvalidQuery(format!(
+            "{message} in `{}` (`field:*` works on company and year only)",
+            crate::text::sanitize_for_terminal(text)
+        )),
+        other => other.into(),
+    }
 }
 
 fn explain_parser_error(text: &str, err: QueryParserError) -> SearchError {

@@ -669,7 +669,7 @@ fn indexing_a_folder_that_holds_the_index_skips_the_index() {
             .arg(&corpus)
             .assert()
             .success()
-            .stdout(predicate::str::contains("indexed 1 article from 1 file"));
+            .stdout(predicate::str::contains("; 1 article in the index)"));
     }
 }
 

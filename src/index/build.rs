@@ -1,0 +1,613 @@
+//! Building and updating the index from files.
+//!
+//! A run walks the input paths, hashes every article file (xxh3 over its
+//! bytes) and compares the hash with the one recorded for that path by the
+//! previous run (`search-files.json`). Only new and changed files are read,
+//! parsed and extracted; the documents of changed and vanished files are
+//! deleted by their `path` term. Everything becomes visible in one commit at
+//! the end, after which the file states and `search-meta.json` are written, so
+//! that a run killed at any point leaves the previous commit intact and the
+//! next run redoes exactly what was not committed.
+//!
+//! Only one process may write an index: a lock file (`.search-writer.lock`,
+//! holding the writer's pid) is locked for the whole run.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::{Index, IndexWriter, Term};
+
+use super::{
+    build_schema, gazetteer_fingerprint, incompatibility, read_meta, register_analyzers,
+    to_document, write_meta, Fields, IndexMeta,
+};
+use crate::error::{shown, SearchError};
+use crate::extract::{extract, ExtractContext};
+use crate::ingest::{self, InputFile, RawRecord, RecordSink, Warning};
+
+/// Per-file state kept beside the index.
+const FILES_FILE: &str = "search-files.json";
+/// The writer lock file.
+const LOCK_FILE: &str = ".search-writer.lock";
+/// Indexed when no path is given and the index records none.
+const DEFAULT_PATH: &str = "seeds";
+
+/// Settings for [`build_index`].
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Folder of the index; created if missing.
+    pub index_dir: PathBuf,
+    /// Files and folders to index. Empty: the paths the index was built from
+    /// (or `seeds` for a new index).
+    pub paths: Vec<PathBuf>,
+    /// Memory budget of tantivy's writer, in bytes, shared by its threads.
+    pub memory_bytes: usize,
+    /// Indexing threads of tantivy's writer (parsing uses rayon's pool).
+    pub writer_threads: usize,
+    /// Throw the index's contents away and index everything again.
+    pub rebuild: bool,
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BuildSummary {
+    /// Articles written to the index by this run.
+    pub indexed: u64,
+    /// Article files read and parsed by this run (new or changed).
+    pub files: u64,
+    /// Bytes of the files parsed.
+    pub bytes: u64,
+    /// Files not indexed before.
+    pub added: u64,
+    /// Files whose content changed since the last run.
+    pub updated: u64,
+    /// Files indexed before that are gone: their articles were removed.
+    pub removed: u64,
+    /// Files whose content is unchanged: left as they are.
+    pub unchanged: u64,
+    /// Articles in the index after the run.
+    pub total_articles: u64,
+    /// Files or records left out, by reason.
+    pub skipped: BTreeMap<String, u64>,
+    /// Warnings that did not leave anything out (re-encoded, truncated, bad dates).
+    pub warnings: u64,
+    /// Files in the walked folders that are not article files.
+    pub ignored_files: u64,
+    /// Wall time in seconds.
+    pub seconds: f64,
+    /// Articles per second.
+    pub articles_per_second: f64,
+    /// Megabytes (10^6 bytes) parsed per second.
+    pub megabytes_per_second: f64,
+    /// Where the index is.
+    pub index: String,
+    /// The paths indexed.
+    pub paths: Vec<String>,
+}
+
+impl BuildSummary {
+    /// Total of the skipped counts.
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+}
+
+/// Where progress and warnings of a build are reported.
+pub trait BuildObserver: Sync {
+    /// Called once with the number and total bytes of the files to look at.
+    fn start(&self, files: u64, bytes: u64);
+    /// Called after each file with the bytes it had.
+    fn file_done(&self, bytes: u64);
+    /// Called for every warning.
+    fn warning(&self, warning: &Warning);
+}
+
+/// An observer that reports nothing.
+pub struct Silent;
+
+impl BuildObserver for Silent {
+    fn start(&self, _: u64, _: u64) {}
+    fn file_done(&self, _: u64) {}
+    fn warning(&self, _: &Warning) {}
+}
+
+/// What the index knows about one input file.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+struct FileState {
+    /// xxh3 of the file's bytes.
+    hash: u64,
+    /// Articles indexed from it.
+    articles: u64,
+    /// Articles or the file itself left out with a warning; such files are
+    /// read again on the next run so their warnings are shown again.
+    skipped: u64,
+}
+
+/// Files that tantivy or `search` keep in an index folder.
+fn is_index_file(name: &str) -> bool {
+    const EXTENSIONS: &[&str] = &["idx", "pos", "term", "store", "fast", "fieldnorm", "del"];
+    name == "meta.json"
+        || name == ".managed.json"
+        || name.starts_with(".tantivy-")
+        || name.starts_with("search-")
+        || name
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| EXTENSIONS.contains(&ext))
+}
+
+/// Holds the writer lock of an index folder until dropped.
+struct WriterLock {
+    _file: File,
+}
+
+/// Takes the writer lock, or says which process holds it.
+fn lock_index(dir: &Path) -> Result<WriterLock, SearchError> {
+    let path = dir.join(LOCK_FILE);
+    let io = |source| SearchError::Io {
+        path: path.clone(),
+        source,
+    };
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => {
+            file.set_len(0).map_err(io)?;
+            file.rewind().map_err(io)?;
+            write!(file, "{}", std::process::id()).map_err(io)?;
+            file.flush().map_err(io)?;
+            Ok(WriterLock { _file: file })
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut pid = String::new();
+            let _ = file.read_to_string(&mut pid);
+            let pid = if pid.trim().is_empty() {
+                "unknown".to_string()
+            } else {
+                pid.trim().to_string()
+            };
+            Err(SearchError::Busy {
+                path: dir.to_path_buf(),
+                pid,
+            })
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+    }
+}
+
+/// The index folder, opened for writing.
+struct Opened {
+    index: Index,
+    /// This run created the index (so it may remove it again if nothing is written).
+    created: bool,
+    /// What the previous run recorded, if anything.
+    meta: Option<IndexMeta>,
+}
+
+/// Opens the index folder for writing.
+///
+/// * a missing or empty folder gets a new index;
+/// * an index of this version is opened (with `rebuild`, also one of another version,
+///   whose index files, and only those, are replaced);
+/// * an index of another version without `rebuild` is an error asking for `--rebuild`;
+/// * any other non-empty folder is refused, so a mistyped `--index` never
+///   touches a user's files.
+fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Opened, WriterLock), SearchError> {
+    let io = |source| SearchError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let meta = read_meta(dir);
+    if meta.is_none() && names.iter().any(|n| !n.starts_with('.')) {
+        return Err(SearchError::BadArgument(format!(
+            "{} is not empty and is not a search index; give an empty or new folder with --index",
+            shown(dir)
+        )));
+    }
+    let lock = lock_index(dir)?;
+    if let Some(m) = &meta {
+        let problem = incompatibility(m).or_else(|| {
+            (m.gazetteer != gazetteer_fingerprint())
+                .then(|| "articles tagged with another company list".to_string())
+        });
+        let usable = problem.is_none() && dir.join("meta.json").exists();
+        if usable {
+            let index = Index::open_in_dir(dir)?;
+            register_analyzers(&index);
+            let opened = Opened {
+                index,
+                created: false,
+                meta: meta.clone(),
+            };
+            return Ok((opened, lock));
+        }
+        match problem {
+            Some(found) if !rebuild => {
+                return Err(SearchError::IncompatibleIndex {
+                    path: dir.to_path_buf(),
+                    found,
+                })
+            }
+            _ => {
+                for name in names
+                    .iter()
+                    .filter(|n| is_index_file(n) && n.as_str() != LOCK_FILE)
+                {
+                    let path = dir.join(name);
+                    if path.is_file() {
+                        std::fs::remove_file(&path)
+                            .map_err(|source| SearchError::Io { path, source })?;
+                    }
+                }
+            }
+        }
+    }
+    let index = Index::create_in_dir(dir, build_schema())?;
+    write_meta(dir, &IndexMeta::new(&[], 0))?;
+    register_analyzers(&index);
+    let opened = Opened {
+        index,
+        created: true,
+        meta: None,
+    };
+    Ok((opened, lock))
+}
+
+/// Removes the files of an index this run created and left empty.
+fn remove_created_index(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.filter_map(Result::ok) {
+            if is_index_file(&entry.file_name().to_string_lossy()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir(dir);
+}
+
+fn read_states(dir: &Path) -> HashMap<String, FileState> {
+    std::fs::read(dir.join(FILES_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+fn write_states(dir: &Path, states: &BTreeMap<String, FileState>) -> Result<(), SearchError> {
+    let path = dir.join(FILES_FILE);
+    let tmp = dir.join(format!("{FILES_FILE}.tmp"));
+    let json = serde_json::to_vec(states).expect("file states serialise");
+    std::fs::write(&tmp, json)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|source| SearchError::Io { path, source })
+}
+
+/// xxh3 of a file's bytes, read in large blocks.
+fn hash_file(path: &Path) -> std::io::Result<u64> {
+    let mut file = File::open(path)?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(hasher.digest());
+        }
+        hasher.update(&buf[..n]);
+    }
+}
+
+/// Extracts and writes records as they are parsed; counts what happens.
+struct Writer<'a> {
+    writer: &'a IndexWriter,
+    fields: Fields,
+    ctx: ExtractContext<'a>,
+    observer: &'a dyn BuildObserver,
+    indexed: AtomicU64,
+    warnings: AtomicU64,
+    skipped: Mutex<BTreeMap<String, u64>>,
+    failure: Mutex<Option<tantivy::TantivyError>>,
+}
+
+impl RecordSink for Writer<'_> {
+    fn record(&self, record: RawRecord) {
+        let (path, number) = (record.path.clone(), record.record);
+        let (article, notes) = extract(record, &self.ctx);
+        for note in notes {
+            self.warn(Warning::note(&path, number, "date", note));
+        }
+        match self
+            .writer
+            .add_document(to_document(&article, &self.fields))
+        {
+            Ok(_) => {
+                self.indexed.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => {
+                self.failure.lock().expect("lock").get_or_insert(e);
+            }
+        }
+    }
+
+    fn warn(&self, warning: Warning) {
+        if warning.skipped {
+            *self
+                .skipped
+                .lock()
+                .expect("lock")
+                .entry(warning.kind.to_string())
+                .or_default() += 1;
+        } else {
+            self.warnings.fetch_add(1, Ordering::Relaxed);
+        }
+        self.observer.warning(&warning);
+    }
+}
+
+/// Counts the articles and skips of one file on their way to the [`Writer`].
+struct PerFile<'a> {
+    inner: &'a Writer<'a>,
+    articles: AtomicU64,
+    skipped: AtomicU64,
+}
+
+impl RecordSink for PerFile<'_> {
+    fn record(&self, record: RawRecord) {
+        self.articles.fetch_add(1, Ordering::Relaxed);
+        self.inner.record(record);
+    }
+
+    fn warn(&self, warning: Warning) {
+        if warning.skipped {
+            self.skipped.fetch_add(1, Ordering::Relaxed);
+        }
+        self.inner.warn(warning);
+    }
+}
+
+/// What happened to one file in this run.
+enum Outcome {
+    Unchanged(FileState),
+    Read { state: FileState, existed: bool },
+}
+
+/// Builds or updates the index at `opts.index_dir` from `opts.paths`.
+///
+/// New and changed files are indexed, vanished files removed, unchanged files
+/// left alone; with `rebuild`, everything is indexed afresh. The previous
+/// contents stay searchable until the single commit at the end.
+pub fn build_index(
+    opts: &BuildOptions,
+    observer: &dyn BuildObserver,
+) -> Result<BuildSummary, SearchError> {
+    let started = Instant::now();
+    let paths = resolve_paths(opts);
+    let found = ingest::discover(&paths, Some(&opts.index_dir))?;
+    if found.files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(SearchError::NothingToIndex(shown.join(", ")));
+    }
+    let (opened, _lock) = open_for_writing(&opts.index_dir, opts.rebuild)?;
+    let index = &opened.index;
+    let fields = Fields::from_schema(&index.schema())?;
+    let (threads, budget) = writer_budget(opts.writer_threads, opts.memory_bytes);
+    let mut writer: IndexWriter = index.writer_with_num_threads(threads, budget)?;
+    let previous = if opts.rebuild || opened.created {
+        writer.delete_all_documents()?;
+        HashMap::new()
+    } else {
+        read_states(&opts.index_dir)
+    };
+
+    let total_bytes: u64 = found.files.iter().map(|f| f.size).sum();
+    observer.start(found.files.len() as u64, total_bytes);
+    let sink = Writer {
+        writer: &writer,
+        fields,
+        ctx: ExtractContext::builtin(),
+        observer,
+        indexed: AtomicU64::new(0),
+        warnings: AtomicU64::new(0),
+        skipped: Mutex::new(Default::default()),
+        failure: Mutex::new(None),
+    };
+    for warning in found.warnings {
+        sink.warn(warning);
+    }
+    let bytes_read = AtomicU64::new(0);
+    let outcomes: Vec<(String, Outcome)> = found
+        .files
+        .par_iter()
+        .map(|file: &InputFile| {
+            let key = file.path.display().to_string();
+            let hash = hash_file(&file.path).ok();
+            let before = previous.get(&key).copied();
+            let outcome = match (before, hash) {
+                (Some(state), Some(hash)) if state.hash == hash && state.skipped == 0 => {
+                    Outcome::Unchanged(state)
+                }
+                _ => {
+                    if before.is_some() {
+                        writer.delete_term(Term::from_field_text(fields.path, &key));
+                    }
+                    let counter = PerFile {
+                        inner: &sink,
+                        articles: AtomicU64::new(0),
+                        skipped: AtomicU64::new(0),
+                    };
+                    ingest::read_file(file, &counter);
+                    bytes_read.fetch_add(file.size, Ordering::Relaxed);
+                    Outcome::Read {
+                        state: FileState {
+                            hash: hash.unwrap_or(0),
+                            articles: counter.articles.load(Ordering::Relaxed),
+                            skipped: counter.skipped.load(Ordering::Relaxed),
+                        },
+                        existed: before.is_some(),
+                    }
+                }
+            };
+            observer.file_done(file.size);
+            (key, outcome)
+        })
+        .collect();
+    if let Some(err) = sink.failure.lock().expect("lock").take() {
+        return Err(err.into());
+    }
+
+    let mut summary = BuildSummary {
+        ignored_files: found.ignored as u64,
+        index: shown(&opts.index_dir),
+        paths: paths.iter().map(|p| p.display().to_string()).collect(),
+        ..BuildSummary::default()
+    };
+    let mut states = BTreeMap::new();
+    for (key, outcome) in outcomes {
+        match outcome {
+            Outcome::Unchanged(state) => {
+                summary.unchanged += 1;
+                states.insert(key, state);
+            }
+            Outcome::Read { state, existed } => {
+                summary.files += 1;
+                if existed {
+                    summary.updated += 1;
+                } else {
+                    summary.added += 1;
+                }
+                states.insert(key, state);
+            }
+        }
+    }
+    for gone in previous.keys().filter(|k| !states.contains_key(*k)) {
+        writer.delete_term(Term::from_field_text(fields.path, gone));
+        summary.removed += 1;
+    }
+    summary.indexed = sink.indexed.load(Ordering::Relaxed);
+    summary.skipped = std::mem::take(&mut *sink.skipped.lock().expect("lock"));
+    summary.warnings = sink.warnings.load(Ordering::Relaxed);
+    summary.bytes = bytes_read.load(Ordering::Relaxed);
+    summary.total_articles = states.values().map(|s| s.articles).sum();
+    drop(sink);
+
+    if summary.total_articles == 0 && opened.created {
+        // Nothing to write into a new index: leave no empty index behind.
+        writer.rollback()?;
+        drop(writer);
+        remove_created_index(&opts.index_dir);
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(SearchError::NothingToIndex(shown.join(", ")));
+    }
+    let changed = summary.files > 0 || summary.removed > 0 || opts.rebuild;
+    let same_paths = opened.meta.as_ref().map(|m| &m.paths) == Some(&summary.paths);
+    if changed {
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        write_states(&opts.index_dir, &states)?;
+    } else {
+        writer.rollback()?;
+    }
+    if changed || !same_paths {
+        write_meta(
+            &opts.index_dir,
+            &IndexMeta::new(&paths, summary.total_articles),
+        )?;
+    }
+
+    let elapsed = started.elapsed();
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    summary.seconds = round3(elapsed);
+    summary.articles_per_second = (summary.indexed as f64 / secs).round();
+    summary.megabytes_per_second = ((summary.bytes as f64 / 1e6 / secs) * 10.0).round() / 10.0;
+    Ok(summary)
+}
+
+/// The paths to index: as given, else those the index was built from, else `seeds`.
+fn resolve_paths(opts: &BuildOptions) -> Vec<PathBuf> {
+    if !opts.paths.is_empty() {
+        return opts.paths.clone();
+    }
+    read_meta(&opts.index_dir)
+        .map(|m| m.paths)
+        .filter(|p| !p.is_empty())
+        .map(|p| p.into_iter().map(PathBuf::from).collect())
+        .unwrap_or_else(|| vec![PathBuf::from(DEFAULT_PATH)])
+}
+
+/// Smallest and largest writer memory per thread that tantivy accepts.
+const THREAD_BUDGET: std::ops::RangeInclusive<usize> = 15_000_000..=4_000_000_000;
+
+/// Splits a total memory budget over writer threads within tantivy's limits:
+/// fewer threads when the budget is small, each thread capped when it is large.
+/// Returns the thread count and the total budget actually used.
+pub fn writer_budget(threads: usize, memory_bytes: usize) -> (usize, usize) {
+    let threads = threads
+        .max(1)
+        .min((memory_bytes / THREAD_BUDGET.start()).max(1));
+    let per_thread = (memory_bytes / threads).clamp(*THREAD_BUDGET.start(), *THREAD_BUDGET.end());
+    (threads, per_thread * threads)
+}
+
+fn round3(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writer_budget_stays_within_tantivy_limits() {
+        assert_eq!(writer_budget(2, 256 << 20), (2, 256 << 20));
+        assert_eq!(writer_budget(64, 32 << 20), (2, 2 * ((32 << 20) / 2)));
+        assert_eq!(writer_budget(1, 16384 << 20), (1, 4_000_000_000));
+        assert_eq!(writer_budget(8, 1), (1, 15_000_000));
+    }
+
+    #[test]
+    fn index_files_are_recognised() {
+        for name in [
+            "meta.json",
+            ".managed.json",
+            ".tantivy-writer.lock",
+            "ab12.idx",
+            "ab12.store",
+            crate::index::META_FILE,
+            FILES_FILE,
+        ] {
+            assert!(is_index_file(name), "{name}");
+        }
+        for name in ["notes.txt", "article.json", "feed.jsonl"] {
+            assert!(!is_index_file(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn second_writer_is_told_who_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = lock_index(dir.path()).unwrap();
+        let err = lock_index(dir.path()).err().unwrap();
+        assert!(
+            err.to_string()
+                .contains(&format!("(pid {})", std::process::id())),
+            "{err}"
+        );
+        drop(held);
+        assert!(lock_index(dir.path()).is_ok());
+    }
+}

@@ -1,0 +1,299 @@
+//! The index: its schema and analyzers, building it from files, opening it for search.
+//!
+//! Schema (field → how it is used):
+//!
+//! | field         | type                              | used for                           |
+//! |---------------|-----------------------------------|------------------------------------|
+//! | `id`          | string, stored                    | showing the article's id           |
+//! | `path`        | string, indexed, stored           | showing the file; deleting by file |
+//! | `title`       | text (`en`), stored               | ranking (boosted), display         |
+//! | `body`        | text (`en`), stored               | ranking, snippets                  |
+//! | `company`     | lower-cased keyword, fast, stored | `--company`, `company:` and facets |
+//! | `year`        | u64, indexed, fast, stored        | `--year`/`--since`/`--until`, facets (0 = unknown) |
+//! | `date_key`    | u64 `YYYYMMDD`, fast              | newest-first sorting (0 = unknown) |
+//! | `date`, `date_source`, `url`, `source` | stored   | display                            |
+//!
+//! Building (and updating) lives in [`build`]; this module holds the schema,
+//! the analyzers, the metadata kept beside the index, and opening it for search.
+
+mod build;
+
+pub use build::{build_index, writer_budget, BuildObserver, BuildOptions, BuildSummary, Silent};
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+use crate::article::Article;
+use crate::error::SearchError;
+
+/// Bumped whenever the schema, the analyzers or the stored values change meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+/// Names the analyzers' behaviour; an index built with other analyzers must be rebuilt.
+pub const ANALYZER_VERSION: &str = "simple+long40+lower+ascii-fold+stem-en/1";
+/// Name of the English analyzer used for `title` and `body`.
+pub const TEXT_ANALYZER: &str = "en_stem_fold";
+/// Name of the keyword analyzer used for `company`.
+pub const KEYWORD_ANALYZER: &str = "keyword_lower";
+/// The file beside tantivy's own that describes how the index was built.
+pub const META_FILE: &str = "search-meta.json";
+
+/// Handles to the schema's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Article id.
+    pub id: Field,
+    /// Source file.
+    pub path: Field,
+    /// Headline.
+    pub title: Field,
+    /// Text.
+    pub body: Field,
+    /// Canonical company names (multi-valued).
+    pub company: Field,
+    /// Publication year, 0 when unknown.
+    pub year: Field,
+    /// `YYYYMMDD` (or `YYYY0000` when only the year is known), 0 when unknown.
+    pub date_key: Field,
+    /// `YYYY-MM-DD`, when the day is known.
+    pub date: Field,
+    /// `explicit`, `inferred` or `unknown`.
+    pub date_source: Field,
+    /// URL, if any.
+    pub url: Field,
+    /// Publisher, if any.
+    pub source: Field,
+}
+
+impl Fields {
+    /// Looks the fields up in a schema built by [`build_schema`].
+    pub fn from_schema(schema: &Schema) -> Result<Fields, SearchError> {
+        let get = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| SearchError::IncompatibleIndex {
+                    path: PathBuf::from("."),
+                    found: format!("no `{name}` field"),
+                })
+        };
+        Ok(Fields {
+            id: get("id")?,
+            path: get("path")?,
+            title: get("title")?,
+            body: get("body")?,
+            company: get("company")?,
+            year: get("year")?,
+            date_key: get("date_key")?,
+            date: get("date")?,
+            date_source: get("date_source")?,
+            url: get("url")?,
+            source: get("source")?,
+        })
+    }
+}
+
+/// The schema described in the module docs.
+pub fn build_schema() -> Schema {
+    let mut b = Schema::builder();
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TEXT_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let company = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(KEYWORD_ANALYZER)
+                .set_index_option(IndexRecordOption::Basic),
+        )
+        .set_fast("raw")
+        .set_stored();
+    b.add_text_field("id", STRING | STORED);
+    b.add_text_field("path", STRING | STORED);
+    b.add_text_field("title", text.clone());
+    b.add_text_field("body", text);
+    b.add_text_field("company", company);
+    b.add_u64_field("year", INDEXED | FAST | STORED);
+    b.add_u64_field("date_key", FAST);
+    b.add_text_field("date", STORED);
+    b.add_text_field("date_source", STORED);
+    b.add_text_field("url", STORED);
+    b.add_text_field("source", STORED);
+    b.build()
+}
+
+/// Registers the analyzers the schema names on `index`.
+pub fn register_analyzers(index: &Index) {
+    let english = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build();
+    index.tokenizers().register(TEXT_ANALYZER, english);
+    let keyword = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .build();
+    index.tokenizers().register(KEYWORD_ANALYZER, keyword);
+}
+
+/// What an index records about how it was built.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct IndexMeta {
+    /// [`SCHEMA_VERSION`] of the binary that built it.
+    pub schema_version: u32,
+    /// [`ANALYZER_VERSION`] of the binary that built it.
+    pub analyzer: String,
+    /// Fingerprint of the company gazetteer the articles were tagged with.
+    pub gazetteer: String,
+    /// Version of `search` that built it.
+    pub built_by: String,
+    /// The paths it was built from, as given.
+    pub paths: Vec<String>,
+    /// Number of articles.
+    pub articles: u64,
+    /// When the build finished (RFC 3339).
+    pub built_at: String,
+}
+
+impl IndexMeta {
+    /// The metadata this binary writes for an index of `paths` holding `articles`.
+    pub fn new(paths: &[PathBuf], articles: u64) -> IndexMeta {
+        IndexMeta {
+            schema_version: SCHEMA_VERSION,
+            analyzer: ANALYZER_VERSION.to_string(),
+            gazetteer: gazetteer_fingerprint(),
+            built_by: format!("search {}", env!("CARGO_PKG_VERSION")),
+            paths: paths.iter().map(|p| p.display().to_string()).collect(),
+            articles,
+            built_at: jiff::Timestamp::now().to_string(),
+        }
+    }
+}
+
+/// A short fingerprint of the built-in gazetteer: articles tagged with another
+/// company list need re-extraction.
+pub fn gazetteer_fingerprint() -> String {
+    format!(
+        "{:016x}",
+        xxhash_rust::xxh3::xxh3_64(crate::extract::companies::BUILTIN_TSV.as_bytes())
+    )
+}
+
+/// Why an index cannot be used as it is by this binary, if it cannot.
+pub fn incompatibility(meta: &IndexMeta) -> Option<String> {
+    if meta.schema_version != SCHEMA_VERSION {
+        Some(format!(
+            "{}, schema version {} (this binary writes {SCHEMA_VERSION})",
+            meta.built_by, meta.schema_version
+        ))
+    } else if meta.analyzer != ANALYZER_VERSION {
+        Some(format!("{}, analyzer {}", meta.built_by, meta.analyzer))
+    } else {
+        None
+    }
+}
+
+/// Writes `search-meta.json` atomically (temporary file, then rename).
+pub(crate) fn write_meta(dir: &Path, meta: &IndexMeta) -> Result<(), SearchError> {
+    let path = dir.join(META_FILE);
+    let tmp = dir.join(format!("{META_FILE}.tmp"));
+    let json = serde_json::to_string_pretty(meta).expect("meta serialises");
+    std::fs::write(&tmp, json)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|source| SearchError::Io { path, source })
+}
+
+/// Reads `search-meta.json`, if it is there and readable.
+pub fn read_meta(dir: &Path) -> Option<IndexMeta> {
+    let text = std::fs::read_to_string(dir.join(META_FILE)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Converts an article into a tantivy document.
+pub fn to_document(article: &Article, f: &Fields) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &article.id);
+    doc.add_text(f.path, &article.path);
+    doc.add_text(f.title, &article.title);
+    doc.add_text(f.body, &article.body);
+    for company in &article.companies {
+        doc.add_text(f.company, company);
+    }
+    let year = article.date.year.map_or(0, |y| y.max(0) as u64);
+    doc.add_u64(f.year, year);
+    let date_key = match article.date.date {
+        Some(d) => d.year() as u64 * 10_000 + d.month() as u64 * 100 + d.day() as u64,
+        None => year * 10_000,
+    };
+    doc.add_u64(f.date_key, date_key);
+    if let Some(d) = article.date.date {
+        doc.add_text(f.date, d.to_string());
+    }
+    doc.add_text(f.date_source, article.date.source.as_str());
+    if let Some(url) = &article.url {
+        doc.add_text(f.url, url);
+    }
+    if let Some(source) = &article.source {
+        doc.add_text(f.source, source);
+    }
+    doc
+}
+
+/// An index opened for searching.
+pub struct SearchIndex {
+    /// The tantivy index.
+    pub index: Index,
+    /// A reader on its last commit.
+    pub reader: IndexReader,
+    /// Field handles.
+    pub fields: Fields,
+    /// Where it is.
+    pub dir: PathBuf,
+}
+
+/// Opens the index at `dir` for searching.
+pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
+    if !dir.join("meta.json").exists() {
+        return Err(SearchError::NoIndex(dir.to_path_buf()));
+    }
+    match read_meta(dir) {
+        Some(meta) => {
+            if let Some(found) = incompatibility(&meta) {
+                return Err(SearchError::IncompatibleIndex {
+                    path: dir.to_path_buf(),
+                    found,
+                });
+            }
+        }
+        None => {
+            return Err(SearchError::IncompatibleIndex {
+                path: dir.to_path_buf(),
+                found: format!("no readable {META_FILE}"),
+            })
+        }
+    }
+    let index = Index::open_in_dir(dir)?;
+    register_analyzers(&index);
+    let fields = Fields::from_schema(&index.schema())?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    Ok(SearchIndex {
+        index,
+        reader,
+        fields,
+        dir: dir.to_path_buf(),
+    })
+}

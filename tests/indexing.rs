@@ -1,0 +1,361 @@
+//! Integration tests of index maintenance: incremental updates, version checks,
+//! the writer lock, interrupted runs and hostile file systems.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn search(index: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_search"));
+    cmd.current_dir(repo())
+        .env_remove("SEARCH_INDEX")
+        .arg("--index")
+        .arg(index);
+    cmd
+}
+
+fn summary(index: &Path, args: &[&str]) -> Value {
+    let out = search(index)
+        .arg("index")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "index {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn count(index: &Path, args: &[&str]) -> u64 {
+    let out = search(index)
+        .arg("query")
+        .args(args)
+        .args(["--limit", "0", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("query failed: {}", String::from_utf8_lossy(&out.stderr)));
+    v["total"].as_u64().unwrap()
+}
+
+fn article(dir: &Path, name: &str, title: &str, body: &str) {
+    std::fs::write(dir.join(name), format!("{title}\n\n{body}\n")).unwrap();
+}
+
+fn counts(v: &Value) -> [u64; 5] {
+    ["added", "updated", "removed", "unchanged", "indexed"].map(|k| v[k].as_u64().unwrap())
+}
+
+#[test]
+fn second_run_reads_only_new_and_changed_files() {
+    let tmp = TempDir::new().unwrap();
+    let corpus = tmp.path().join("news");
+    std::fs::create_dir(&corpus).unwrap();
+    article(
+        &corpus,
+        "a.txt",
+        "Amazon cuts jobs in Seattle",
+        "Amazon said on Monday.",
+    );
+    article(
+        &corpus,
+        "b.txt",
+        "Meta opens new office in London",
+        "Meta said.",
+    );
+    article(
+        &corpus,
+        "c.txt",
+        "Intel plans new factory in Ohio",
+        "Intel said.",
+    );
+    let index = tmp.path().join("idx");
+    let corpus_arg = corpus.to_str().unwrap();
+
+    assert_eq!(counts(&summary(&index, &[corpus_arg])), [3, 0, 0, 0, 3]);
+    // Nothing changed: nothing read.
+    assert_eq!(counts(&summary(&index, &[corpus_arg])), [0, 0, 0, 3, 0]);
+    // A new modification time with the same bytes is not a change.
+    let same = std::fs::read(corpus.join("a.txt")).unwrap();
+    std::fs::write(corpus.join("a.txt"), &same).unwrap();
+    assert_eq!(counts(&summary(&index, &[corpus_arg])), [0, 0, 0, 3, 0]);
+
+    // Change one, remove one, add one.
+    article(
+        &corpus,
+        "a.txt",
+        "Amazon hires in Seattle",
+        "Amazon said it would hire.",
+    );
+    std::fs::remove_file(corpus.join("b.txt")).unwrap();
+    article(
+        &corpus,
+        "d.txt",
+        "Nvidia results beat forecasts",
+        "Nvidia said.",
+    );
+    let v = summary(&index, &[corpus_arg]);
+    assert_eq!(counts(&v), [1, 1, 1, 1, 2]);
+    assert_eq!(v["total_articles"], 3);
+    assert_eq!(count(&index, &[]), 3);
+    assert_eq!(
+        count(&index, &["cuts"]),
+        0,
+        "the old version of a.txt is gone"
+    );
+    assert_eq!(count(&index, &["hires"]), 1);
+    assert_eq!(
+        count(&index, &["--company", "Meta"]),
+        0,
+        "b.txt's article is gone"
+    );
+    assert_eq!(count(&index, &["--company", "Nvidia"]), 1);
+
+    // No path: the paths the index was built from.
+    assert_eq!(counts(&summary(&index, &[])), [0, 0, 0, 3, 0]);
+    // --rebuild reads everything again.
+    assert_eq!(counts(&summary(&index, &["--rebuild"])), [3, 0, 0, 0, 3]);
+    assert_eq!(count(&index, &[]), 3);
+}
+
+#[test]
+fn jsonl_files_are_replaced_as_a_whole_when_they_change() {
+    let tmp = TempDir::new().unwrap();
+    let feed = tmp.path().join("feed.jsonl");
+    std::fs::write(&feed, "{\"title\":\"One\",\"body\":\"first article\"}\n{\"title\":\"Two\",\"body\":\"second article\"}\n").unwrap();
+    let index = tmp.path().join("idx");
+    let feed_arg = feed.to_str().unwrap();
+    summary(&index, &[feed_arg]);
+    assert_eq!(count(&index, &[]), 2);
+    std::fs::write(&feed, "{\"title\":\"Two\",\"body\":\"second article\"}\n{\"title\":\"Three\",\"body\":\"third article\"}\n{\"title\":\"Four\",\"body\":\"fourth article\"}\n").unwrap();
+    let v = summary(&index, &[feed_arg]);
+    assert_eq!(counts(&v), [0, 1, 0, 0, 3]);
+    assert_eq!(count(&index, &[]), 3);
+    assert_eq!(count(&index, &["first"]), 0);
+}
+
+#[test]
+fn an_index_of_another_version_asks_for_rebuild() {
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    summary(&index, &["seeds"]);
+    let meta_path = index.join("search-meta.json");
+    let mut meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    meta["schema_version"] = Value::from(0);
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+    let one_line = |s: &str| s.lines().count() == 1;
+    search(&index)
+        .args(["query", "amazon"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("run `search index --rebuild`"))
+        .stderr(predicate::function(one_line));
+    search(&index)
+        .args(["index", "seeds"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("run `search index --rebuild`"));
+    search(&index)
+        .args(["index", "seeds", "--rebuild"])
+        .assert()
+        .success();
+    assert_eq!(count(&index, &[]), 3);
+
+    // Articles tagged with another company list are not mixed with new ones.
+    let mut meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    meta["gazetteer"] = Value::from("0000000000000000");
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+    search(&index)
+        .args(["index", "seeds"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("another company list"));
+    assert_eq!(count(&index, &[]), 3, "queries still work");
+}
+
+#[test]
+fn a_second_writer_fails_at_once_naming_the_first() {
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    summary(&index, &["seeds"]);
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(index.join(".search-writer.lock"))
+        .unwrap();
+    lock.try_lock().unwrap();
+    std::fs::write(index.join(".search-writer.lock"), "424242").unwrap();
+    let started = Instant::now();
+    search(&index)
+        .args(["index", "seeds", "--rebuild"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is being written by another process (pid 424242)",
+        ));
+    assert!(started.elapsed() < Duration::from_secs(5), "must not wait");
+    drop(lock);
+    assert_eq!(count(&index, &[]), 3);
+    search(&index).args(["index", "seeds"]).assert().success();
+}
+
+/// Writes `n` small generated articles into `dir` (1,000 per sub-folder).
+fn generate(dir: &Path, n: usize) {
+    let words = [
+        "market", "shares", "profit", "growth", "bank", "rates", "energy", "phone", "music",
+        "film", "election", "minister", "football", "court", "trade", "chip",
+    ];
+    for i in 0..n {
+        let sub = dir.join(format!("{:03}", i / 1000));
+        if i % 1000 == 0 {
+            std::fs::create_dir_all(&sub).unwrap();
+        }
+        let w = |k: usize| words[(i * 7 + k * 13) % words.len()];
+        let body: Vec<String> = (0..60).map(|k| w(k).to_string()).collect();
+        std::fs::write(
+            sub.join(format!("{i:06}.txt")),
+            format!(
+                "Report {i} on {} and {}\n\n date 20{:02}-0{}-1{} {}\n",
+                w(1),
+                w(2),
+                i % 26,
+                1 + i % 9,
+                i % 10,
+                body.join(" ")
+            ),
+        )
+        .unwrap();
+    }
+}
+
+/// `kill -9` in the middle of a run: the previous commit stays fully
+/// queryable (also while the run is going on), and the next run completes the work.
+#[test]
+fn killed_run_leaves_the_previous_index_and_the_next_run_finishes() {
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    summary(&index, &["seeds"]);
+    let big = tmp.path().join("big");
+    let n = 30_000;
+    generate(&big, n);
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_search"))
+        .current_dir(repo())
+        .arg("--index")
+        .arg(&index)
+        .args(["index", "seeds"])
+        .arg(&big)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the run has really started (it holds the writer lock), then
+    // query: the answer comes from the last commit.
+    let lock_path = index.join(".search-writer.lock");
+    let started = Instant::now();
+    while std::fs::read_to_string(&lock_path)
+        .unwrap_or_default()
+        .trim()
+        != child.id().to_string()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "indexer did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(
+        count(&index, &[]),
+        3,
+        "queries answer from the last commit during a run"
+    );
+    let still_running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(
+        still_running,
+        "the run finished before it could be killed; make the corpus larger"
+    );
+
+    assert_eq!(
+        count(&index, &[]),
+        3,
+        "the previous commit survives kill -9"
+    );
+    assert_eq!(count(&index, &["amazon"]), 3);
+    let v = summary(&index, &["seeds", big.to_str().unwrap()]);
+    assert_eq!(v["total_articles"].as_u64().unwrap(), 3 + n as u64);
+    assert_eq!(count(&index, &[]), 3 + n as u64);
+}
+
+#[cfg(unix)]
+#[test]
+fn broken_links_and_link_loops_are_warnings() {
+    let tmp = TempDir::new().unwrap();
+    let corpus = tmp.path().join("c");
+    std::fs::create_dir(&corpus).unwrap();
+    article(&corpus, "ok.txt", "A perfectly fine article", "Text.");
+    std::os::unix::fs::symlink(corpus.join("missing.txt"), corpus.join("broken.txt")).unwrap();
+    std::os::unix::fs::symlink(&corpus, corpus.join("loop")).unwrap();
+    search(&tmp.path().join("idx"))
+        .arg("index")
+        .arg(&corpus)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "broken.txt: vanished or broken symbolic link",
+        ))
+        .stderr(predicate::str::contains("symbolic link loop"))
+        .stdout(predicate::str::contains("indexed 1 article from 1 file"));
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_are_warnings() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = TempDir::new().unwrap();
+    let corpus = tmp.path().join("c");
+    std::fs::create_dir(&corpus).unwrap();
+    article(&corpus, "ok.txt", "A perfectly fine article", "Text.");
+    article(&corpus, "secret.txt", "A secret article here", "Text.");
+    let secret = corpus.join("secret.txt");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&secret).is_ok() {
+        eprintln!("running as root: permissions do not stop reads; skipping");
+        return;
+    }
+    search(&tmp.path().join("idx"))
+        .arg("index")
+        .arg(&corpus)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("secret.txt: permission denied"));
+}
+
+#[test]
+fn an_index_folder_that_cannot_be_created_is_a_clear_error() {
+    let tmp = TempDir::new().unwrap();
+    let file = tmp.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    search(&file.join("idx"))
+        .args(["index", "seeds"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("search: error: "))
+        .stderr(predicate::str::contains("plain-file/idx"));
+}
