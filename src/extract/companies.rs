@@ -150,22 +150,35 @@ impl Gazetteer {
         self.matcher.get_or_init(|| {
             let mut patterns = Vec::new();
             for (index, company) in self.companies.iter().enumerate() {
-                patterns.push(Pattern {
-                    company: index,
-                    text: company.name.clone(),
-                    ambiguous: company.ambiguous,
-                });
-                for (alias, &ambiguous) in company.aliases.iter().zip(&company.ambiguous_aliases) {
+                let names = std::iter::once((&company.name, company.ambiguous)).chain(
+                    company
+                        .aliases
+                        .iter()
+                        .zip(company.ambiguous_aliases.iter().copied()),
+                );
+                for (name, ambiguous) in names {
                     patterns.push(Pattern {
                         company: index,
-                        text: alias.clone(),
+                        text: name.clone(),
                         ambiguous,
                     });
+                    // Shouted headlines (`AMAZON CUTS JOBS`) name companies too,
+                    // but not common words (`APPLE PIE`).
+                    let shouted = name.to_uppercase();
+                    let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+                    if !ambiguous && shouted != *name && letters >= 2 {
+                        patterns.push(Pattern {
+                            company: index,
+                            text: shouted,
+                            ambiguous,
+                        });
+                    }
                 }
             }
+            // Case-sensitive: names match as written or in capitals, so the
+            // automaton does not stop at every `ey` or `bt` inside a word.
             let automaton = AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
-                .ascii_case_insensitive(true)
                 .build(patterns.iter().map(|p| p.text.as_str()))
                 .expect("gazetteer patterns build an automaton");
             (automaton, patterns)
@@ -223,21 +236,16 @@ fn next_char_boundary(text: &str, i: usize) -> usize {
 }
 
 impl Gazetteer {
-    /// Whether `text[start..end]`, found by the automaton for `pattern`, is
-    /// really a mention: whole words, right case, and for common words, context.
+    /// Whether `text[start..end]`, found by the (case-sensitive) automaton for
+    /// `pattern`, is really a mention: whole words, and for common words, context.
     fn is_mention(&self, text: &str, start: usize, end: usize, pattern: &Pattern) -> bool {
-        let written = &text[start..end];
         if !on_word_boundaries(text, start, end) || is_domain(text, end, &pattern.text) {
             return false;
         }
-        if pattern.ambiguous {
-            // A capitalised common word at the start of a sentence or line
-            // (`Next year`, `Three people`) says nothing; elsewhere, or as a
-            // possessive (`Apple's`), the capital marks a name.
-            written == pattern.text && (!starts_sentence(text, start) || is_possessive(text, end))
-        } else {
-            written == pattern.text || (is_shouted(written) && !is_shouted(&pattern.text))
-        }
+        // A capitalised common word at the start of a sentence or line
+        // (`Next year`, `Three people`) says nothing; elsewhere, or as a
+        // possessive (`Apple's`), the capital marks a name.
+        !pattern.ambiguous || !starts_sentence(text, start) || is_possessive(text, end)
     }
 }
 
@@ -269,14 +277,6 @@ fn starts_sentence(text: &str, start: usize) -> bool {
 fn is_possessive(text: &str, end: usize) -> bool {
     let rest = &text[end..];
     rest.starts_with("'s") || rest.starts_with("’s")
-}
-
-/// True if every letter is upper case (and there are at least two).
-fn is_shouted(s: &str) -> bool {
-    let mut letters = s.chars().filter(|c| c.is_alphabetic()).peekable();
-    letters.peek().is_some()
-        && s.chars().filter(|c| c.is_alphabetic()).count() >= 2
-        && letters.all(char::is_uppercase)
 }
 
 #[cfg(test)]
