@@ -78,6 +78,41 @@ pub enum Command {
     /// Search the index: ranked hits with highlighted snippets, then company and year facets
     #[command(after_help = QUERY_EXAMPLES)]
     Query(QueryArgs),
+    /// Measure company extraction against hand labels: precision, recall, F1
+    #[command(after_help = EVAL_COMPANIES_EXAMPLES)]
+    EvalCompanies(EvalCompaniesArgs),
+}
+
+const EVAL_COMPANIES_EXAMPLES: &str = "\
+Examples:
+  search eval-companies                              labels in tests/data, BBC in ../shared/corpora
+  search eval-companies --corpus ~/data/corpora --verbose
+  search eval-companies --json | jq .f1
+
+Labelled articles whose file is not found are left out and listed.";
+
+/// Arguments of `search eval-companies`.
+#[derive(Debug, Args)]
+pub struct EvalCompaniesArgs {
+    /// Labels file: PATH<TAB>Company|Company per line
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "tests/data/company-labels.tsv"
+    )]
+    pub labels: PathBuf,
+
+    /// Folder that holds the labelled corpus (paths such as bbc/business/001.txt)
+    #[arg(long, value_name = "DIR", default_value = "../shared/corpora")]
+    pub corpus: PathBuf,
+
+    /// List every article's misses and false hits
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 const INDEX_EXAMPLES: &str = "\

@@ -1,6 +1,7 @@
 //! One function per subcommand: call the library, print, choose the exit code.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -12,13 +13,14 @@ use search::ingest::Warning;
 use search::output;
 use search::query::run_query;
 
-use crate::cli::{Cli, Command, IndexArgs, QueryArgs};
+use crate::cli::{Cli, Command, EvalCompaniesArgs, IndexArgs, QueryArgs};
 
 /// Runs the subcommand and returns the exit code.
 pub fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Index(args) => index(cli, args),
         Command::Query(args) => query(cli, args),
+        Command::EvalCompanies(args) => eval_companies(cli, args),
     }
 }
 
@@ -138,4 +140,25 @@ impl BuildObserver for CliObserver {
         let line = search::text::sanitize_for_terminal(&warning.to_string());
         self.bar.suspend(|| eprintln!("search: warning: {line}"));
     }
+}
+
+fn eval_companies(cli: &Cli, args: &EvalCompaniesArgs) -> Result<ExitCode> {
+    let eval = search::eval::eval_companies(
+        &args.labels,
+        Path::new("."),
+        &args.corpus,
+        search::extract::companies::Gazetteer::builtin(),
+    )?;
+    let mut out = stdout(cli);
+    if args.json {
+        output::print_json(&mut out, &eval)?;
+    } else {
+        output::print_company_eval(&mut out, &eval, args.verbose)?;
+    }
+    out.flush()?;
+    Ok(if eval.articles == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -14,9 +14,11 @@
 //! * [`index`] owns the schema, builds the index and opens it for reading.
 //! * [`query`] parses a query, applies filters, ranks, counts facets and makes snippets.
 //! * [`output`] prints results for people (colour on a terminal) or as JSON.
+//! * [`eval`] measures extraction against hand labels.
 
 pub mod article;
 pub mod error;
+pub mod eval;
 pub mod extract;
 pub mod index;
 pub mod ingest;

@@ -175,3 +175,45 @@ pub fn print_summary(out: &mut dyn Write, s: &BuildSummary) -> io::Result<()> {
         s.megabytes_per_second
     )
 }
+
+/// Prints a company-extraction evaluation: the scores, then (verbose) each article's errors.
+pub fn print_company_eval(
+    out: &mut dyn Write,
+    e: &crate::eval::CompanyEval,
+    verbose: bool,
+) -> io::Result<()> {
+    if verbose {
+        for d in &e.details {
+            if d.false_positives.is_empty() && d.missed.is_empty() {
+                continue;
+            }
+            writeln!(out, "{PATH}{}{PATH:#}", d.path)?;
+            if !d.missed.is_empty() {
+                writeln!(out, "  missed: {}", d.missed.join(", "))?;
+            }
+            if !d.false_positives.is_empty() {
+                writeln!(out, "  false:  {}", d.false_positives.join(", "))?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "precision {:.3}  recall {:.3}  F1 {:.3}  ({} articles; {} correct, {} false, {} missed)",
+        e.precision,
+        e.recall,
+        e.f1,
+        e.articles,
+        e.true_positives,
+        e.false_positives,
+        e.false_negatives
+    )?;
+    if !e.missing_files.is_empty() {
+        writeln!(
+            out,
+            "{DIM}{} labelled articles not found and left out (e.g. {}){DIM:#}",
+            e.missing_files.len(),
+            e.missing_files[0]
+        )?;
+    }
+    Ok(())
+}
