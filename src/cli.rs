@@ -78,9 +78,67 @@ pub enum Command {
     /// Search the index: ranked hits with highlighted snippets, then company and year facets
     #[command(after_help = QUERY_EXAMPLES)]
     Query(QueryArgs),
+    /// Measure ranking against relevance judgments: MAP, nDCG@10, P@10, Recall@100
+    #[command(after_help = EVAL_EXAMPLES)]
+    Eval(EvalArgs),
     /// Measure company extraction against hand labels: precision, recall, F1
     #[command(after_help = EVAL_COMPANIES_EXAMPLES)]
     EvalCompanies(EvalCompaniesArgs),
+}
+
+const EVAL_EXAMPLES: &str = "\
+Examples:
+  search eval --queries queries.tsv --qrels qrels.txt
+  search eval --queries queries.tsv --qrels qrels.txt --run-out search.run
+  search eval --run other.run --qrels qrels.txt      score another system's run
+
+Queries: `qid<TAB>text` per line, read as plain words (never as query syntax).
+Qrels: TREC `qid 0 docid relevance`; document ids are the articles' `id`s.
+Runs: TREC `qid Q0 docid rank score tag`. Scores are averaged over every
+judged query with a relevant document; a query without results scores 0.";
+
+/// Arguments of `search eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Queries to run against the index: qid<TAB>text per line
+    #[arg(long, value_name = "FILE", required_unless_present = "run")]
+    pub queries: Option<PathBuf>,
+
+    /// Relevance judgments in TREC qrels format
+    #[arg(long, value_name = "FILE")]
+    pub qrels: PathBuf,
+
+    /// Score this TREC run file instead of running queries
+    #[arg(long, value_name = "FILE", conflicts_with = "queries")]
+    pub run: Option<PathBuf>,
+
+    /// Write the ranking as a TREC run file
+    #[arg(long, value_name = "FILE")]
+    pub run_out: Option<PathBuf>,
+
+    /// Results retrieved per query
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub depth: usize,
+
+    /// Print the metrics as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    /// Weight of title matches (experiment; default as `search query`)
+    #[arg(long, value_name = "W", default_value_t = 1.0)]
+    pub title_boost: f32,
+
+    /// Rank by BM25 alone, without the phrase / all-words tiers (experiment)
+    #[arg(long)]
+    pub no_tiers: bool,
+
+    /// Keep English stop words in queries (experiment)
+    #[arg(long)]
+    pub keep_stop_words: bool,
+
+    /// tantivy's classic IDF instead of the floored one (experiment)
+    #[arg(long)]
+    pub classic_idf: bool,
 }
 
 const EVAL_COMPANIES_EXAMPLES: &str = "\
@@ -241,6 +299,8 @@ impl QueryArgs {
                 Sort::Date => SortOrder::Date,
             },
             company_facet_limit: self.facet_limit,
+            literal: false,
+            ranking: Default::default(),
         }
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use search::index::{build_index, open_index, BuildObserver, BuildOptions};
@@ -13,7 +13,7 @@ use search::ingest::Warning;
 use search::output;
 use search::query::run_query;
 
-use crate::cli::{Cli, Command, EvalCompaniesArgs, IndexArgs, QueryArgs};
+use crate::cli::{Cli, Command, EvalArgs, EvalCompaniesArgs, IndexArgs, QueryArgs};
 
 /// Runs the subcommand and returns the exit code.
 pub fn run(cli: &Cli) -> Result<ExitCode> {
@@ -21,6 +21,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Index(args) => index(cli, args),
         Command::Query(args) => query(cli, args),
         Command::EvalCompanies(args) => eval_companies(cli, args),
+        Command::Eval(args) => eval(cli, args),
     }
 }
 
@@ -161,4 +162,56 @@ fn eval_companies(cli: &Cli, args: &EvalCompaniesArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn eval(cli: &Cli, args: &EvalArgs) -> Result<ExitCode> {
+    use search::eval::{read_qrels, read_queries, read_run, trec_metrics, write_run};
+    let qrels = read_qrels(&args.qrels)?;
+    let run = match (&args.run, &args.queries) {
+        (Some(run), _) => read_run(run)?,
+        (None, Some(queries)) => {
+            let idx = open_index(&cli.index)?;
+            let ranking = search::query::Ranking {
+                title_boost: args.title_boost,
+                tiers: !args.no_tiers,
+                drop_stop_words: !args.keep_stop_words,
+                idf: if args.classic_idf {
+                    search::query::Idf::Classic
+                } else {
+                    search::query::Idf::Floored
+                },
+            };
+            let mut results = std::collections::BTreeMap::new();
+            for (qid, text) in read_queries(queries)? {
+                let ranked = search::query::rank_ids(&idx, &text, &ranking, args.depth)?;
+                results.insert(qid, ranked);
+            }
+            if let Some(path) = &args.run_out {
+                let mut file = std::io::BufWriter::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("cannot write {}", path.display()))?,
+                );
+                write_run(&mut file, &results, "search")?;
+                file.flush()?;
+            }
+            results
+                .into_iter()
+                .map(|(q, docs)| (q, docs.into_iter().map(|(d, _)| d).collect()))
+                .collect()
+        }
+        (None, None) => unreachable!("clap requires --queries or --run"),
+    };
+    let metrics = trec_metrics(&run, &qrels);
+    let mut out = stdout(cli);
+    if args.json {
+        output::print_json(&mut out, &metrics)?;
+    } else {
+        writeln!(
+            out,
+            "MAP {:.4}  nDCG@10 {:.4}  P@10 {:.4}  Recall@100 {:.4}  ({} judged queries)",
+            metrics.map, metrics.ndcg_10, metrics.p_10, metrics.recall_100, metrics.queries
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,6 @@
-//! Measuring extraction against hand labels: `search eval-companies`.
+//! Measuring quality: company extraction against hand labels
+//! (`search eval-companies`), and ranking against relevance judgments in the
+//! TREC formats (`search eval`), scored the way `trec_eval` scores them.
 //!
 //! The labels file (`tests/data/company-labels.tsv`) has one line per article:
 //! `PATH<TAB>Company|Company|...`. Paths under `seeds/` are read from the
@@ -6,7 +8,7 @@
 //! a corpus root given by the user. Articles whose file is missing are counted
 //! and left out, so the measurement runs wherever some of the corpus is present.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -154,4 +156,233 @@ pub fn eval_companies(
         0.0
     };
     Ok(eval)
+}
+
+/// Relevance judgments: query id → (document id → relevance grade).
+pub type Qrels = BTreeMap<String, HashMap<String, u32>>;
+/// A ranked run: query id → document ids, best first.
+pub type Run = BTreeMap<String, Vec<String>>;
+
+/// Retrieval quality, computed the way `trec_eval` computes it.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Metrics {
+    /// Queries averaged over: every query with at least one relevant document.
+    pub queries: usize,
+    /// Mean average precision.
+    pub map: f64,
+    /// Mean nDCG at rank 10 (gain = relevance grade, discount log2(rank + 1)).
+    pub ndcg_10: f64,
+    /// Mean precision at rank 10.
+    pub p_10: f64,
+    /// Mean recall at rank 100.
+    pub recall_100: f64,
+}
+
+/// Reads TREC qrels: `qid iteration docid relevance` per line.
+pub fn read_qrels(path: &Path) -> Result<Qrels, SearchError> {
+    let text = read(path)?;
+    let mut qrels = Qrels::new();
+    for (n, line) in text.lines().enumerate() {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols.is_empty() {
+            continue;
+        }
+        let [qid, _, doc, rel] = cols[..] else {
+            return Err(bad_line(
+                path,
+                n,
+                "expected `qid iteration docid relevance`",
+            ));
+        };
+        let rel: i64 = rel
+            .parse()
+            .map_err(|_| bad_line(path, n, "relevance is not a number"))?;
+        qrels
+            .entry(qid.to_string())
+            .or_default()
+            .insert(doc.to_string(), rel.max(0) as u32);
+    }
+    Ok(qrels)
+}
+
+/// Reads queries: `qid<TAB>text` per line (lines starting with `#` skipped).
+pub fn read_queries(path: &Path) -> Result<Vec<(String, String)>, SearchError> {
+    let text = read(path)?;
+    let mut queries = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((qid, query)) = line.split_once('\t') else {
+            return Err(bad_line(path, n, "expected `qid<TAB>query text`"));
+        };
+        queries.push((qid.trim().to_string(), query.trim().to_string()));
+    }
+    Ok(queries)
+}
+
+/// Reads a TREC run: `qid Q0 docid rank score tag` per line, ordered by score.
+pub fn read_run(path: &Path) -> Result<Run, SearchError> {
+    let text = read(path)?;
+    let mut scored: BTreeMap<String, Vec<(f64, String)>> = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols.is_empty() {
+            continue;
+        }
+        let [qid, _, doc, _, score, ..] = cols[..] else {
+            return Err(bad_line(path, n, "expected `qid Q0 docid rank score tag`"));
+        };
+        let score: f64 = score
+            .parse()
+            .map_err(|_| bad_line(path, n, "score is not a number"))?;
+        scored
+            .entry(qid.to_string())
+            .or_default()
+            .push((score, doc.to_string()));
+    }
+    Ok(scored
+        .into_iter()
+        .map(|(qid, mut docs)| {
+            // trec_eval's order: score descending, then document id descending.
+            docs.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
+            (qid, docs.into_iter().map(|(_, d)| d).collect())
+        })
+        .collect())
+}
+
+/// Writes a run in TREC format.
+pub fn write_run(
+    out: &mut dyn std::io::Write,
+    results: &BTreeMap<String, Vec<(String, f32)>>,
+    tag: &str,
+) -> std::io::Result<()> {
+    for (qid, docs) in results {
+        for (rank, (doc, score)) in docs.iter().enumerate() {
+            writeln!(out, "{qid} Q0 {doc} {} {score:.6} {tag}", rank + 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// Scores a run against judgments. Every query with at least one relevant
+/// document counts; one that the run does not answer scores 0.
+pub fn trec_metrics(run: &Run, qrels: &Qrels) -> Metrics {
+    let mut sum = Metrics {
+        queries: 0,
+        map: 0.0,
+        ndcg_10: 0.0,
+        p_10: 0.0,
+        recall_100: 0.0,
+    };
+    for (qid, judged) in qrels {
+        let relevant = judged.values().filter(|&&r| r > 0).count();
+        if relevant == 0 {
+            continue;
+        }
+        sum.queries += 1;
+        let empty = Vec::new();
+        let docs = run.get(qid).unwrap_or(&empty);
+        let grade = |doc: &String| judged.get(doc).copied().unwrap_or(0);
+        let mut hits = 0usize;
+        let mut precision_sum = 0.0;
+        for (i, doc) in docs.iter().enumerate() {
+            if grade(doc) > 0 {
+                hits += 1;
+                precision_sum += hits as f64 / (i + 1) as f64;
+            }
+        }
+        sum.map += precision_sum / relevant as f64;
+        let top = |k: usize| docs.iter().take(k).filter(|d| grade(d) > 0).count();
+        sum.p_10 += top(10) as f64 / 10.0;
+        sum.recall_100 += top(100) as f64 / relevant as f64;
+        let dcg: f64 = docs
+            .iter()
+            .take(10)
+            .enumerate()
+            .map(|(i, d)| grade(d) as f64 / ((i + 2) as f64).log2())
+            .sum();
+        let mut ideal: Vec<u32> = judged.values().copied().filter(|&r| r > 0).collect();
+        ideal.sort_unstable_by(|a, b| b.cmp(a));
+        let idcg: f64 = ideal
+            .iter()
+            .take(10)
+            .enumerate()
+            .map(|(i, &g)| g as f64 / ((i + 2) as f64).log2())
+            .sum();
+        sum.ndcg_10 += if idcg > 0.0 { dcg / idcg } else { 0.0 };
+    }
+    let n = sum.queries.max(1) as f64;
+    Metrics {
+        queries: sum.queries,
+        map: sum.map / n,
+        ndcg_10: sum.ndcg_10 / n,
+        p_10: sum.p_10 / n,
+        recall_100: sum.recall_100 / n,
+    }
+}
+
+fn read(path: &Path) -> Result<String, SearchError> {
+    std::fs::read_to_string(path).map_err(|source| SearchError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn bad_line(path: &Path, n: usize, what: &str) -> SearchError {
+    SearchError::BadArgument(format!("{}:{}: {what}", path.display(), n + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(pairs: &[(&str, &[&str])]) -> Run {
+        pairs
+            .iter()
+            .map(|(q, docs)| (q.to_string(), docs.iter().map(|d| d.to_string()).collect()))
+            .collect()
+    }
+
+    fn qrels(pairs: &[(&str, &[&str])]) -> Qrels {
+        pairs
+            .iter()
+            .map(|(q, docs)| {
+                (
+                    q.to_string(),
+                    docs.iter().map(|d| (d.to_string(), 1)).collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// Worked by hand.
+    /// q1: relevant {a, c}; run a, b, c.
+    ///   AP = (1/1 + 2/3) / 2 = 0.833333; P@10 = 2/10; R@100 = 1;
+    ///   DCG = 1/log2(2) + 1/log2(4) = 1.5; IDCG = 1 + 1/log2(3) = 1.630930;
+    ///   nDCG = 0.919721.
+    /// q2: relevant {x}; no results: every measure 0.
+    /// q3: judged but nothing relevant: not counted.
+    /// Means over 2 queries: MAP 0.416667, nDCG 0.459860, P@10 0.1, R@100 0.5.
+    #[test]
+    fn metrics_match_a_hand_computation() {
+        let r = run(&[("q1", &["a", "b", "c"]), ("q9", &["z"])]);
+        let mut j = qrels(&[("q1", &["a", "c"]), ("q2", &["x"])]);
+        j.insert("q3".into(), [("y".to_string(), 0)].into_iter().collect());
+        let m = trec_metrics(&r, &j);
+        assert_eq!(m.queries, 2);
+        assert!((m.map - 0.416_667).abs() < 1e-6, "{m:?}");
+        assert!((m.ndcg_10 - 0.459_860).abs() < 1e-6, "{m:?}");
+        assert!((m.p_10 - 0.1).abs() < 1e-12);
+        assert!((m.recall_100 - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn run_files_are_ordered_like_trec_eval() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.run");
+        std::fs::write(&path, "1 Q0 d1 1 0.5 t\n1 Q0 d2 2 0.9 t\n1 Q0 d3 3 0.9 t\n").unwrap();
+        let r = read_run(&path).unwrap();
+        assert_eq!(r["1"], ["d3", "d2", "d1"]);
+    }
 }

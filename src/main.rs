@@ -9,6 +9,13 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A panic is a bug: say so in one line. Inside a guarded search the
+    // library turns it into an ordinary error, so nothing is printed here.
+    std::panic::set_hook(Box::new(|info| {
+        if !search::query::in_guarded_search() {
+            eprintln!("search: internal error: {info}");
+        }
+    }));
     let cli = cli::Cli::parse();
     match commands::run(&cli) {
         Ok(code) => code,

@@ -30,10 +30,49 @@ use tantivy::{DocAddress, Order, Score, SegmentReader, TantivyDocument, Term};
 use crate::article::DateSource;
 use crate::error::SearchError;
 use crate::extract::companies::Gazetteer;
-use crate::index::{Fields, SearchIndex};
+use crate::index::{Fields, SearchIndex, QUERY_ANALYZER, TEXT_ANALYZER};
 
-/// Weight of a title match relative to a body match.
-pub const TITLE_BOOST: Score = 2.0;
+/// How plain queries are ranked. The default is what `search query` uses;
+/// `search eval` can change each knob to measure it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranking {
+    /// Weight of the separate headline field; the headline also counts in
+    /// `body`, which holds the whole article.
+    pub title_boost: Score,
+    /// Rank phrase matches, then all-word matches, above the rest (short queries).
+    pub tiers: bool,
+    /// Leave English stop words out of the words a document must or may match
+    /// (the exact-phrase tier still uses every word).
+    pub drop_stop_words: bool,
+    /// Which inverse document frequency weighs the words.
+    pub idf: Idf,
+}
+
+/// The inverse document frequency of a term in `N` documents, `n` of which have it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idf {
+    /// tantivy's (Lucene's) `ln(1 + (N - n + 0.5) / (n + 0.5))`: never below zero,
+    /// so a word in every document still adds to the score.
+    Classic,
+    /// Robertson–Spärck Jones `ln((N - n + 0.5) / (n + 0.5))`, floored at a tiny
+    /// positive value as SQLite FTS5 does: words in half the documents or more
+    /// count (almost) nothing.
+    Floored,
+}
+
+/// The floor of [`Idf::Floored`] (FTS5 uses 1e-6).
+const IDF_FLOOR: f32 = 1e-6;
+
+impl Default for Ranking {
+    fn default() -> Self {
+        Ranking {
+            title_boost: 1.0,
+            tiers: true,
+            drop_stop_words: true,
+            idf: Idf::Floored,
+        }
+    }
+}
 /// Plain queries with up to this many terms are ranked in phrase/all/some tiers.
 pub const MAX_TIERED_TERMS: usize = 8;
 /// Length of a snippet in bytes of text (tantivy's unit), before ellipses.
@@ -73,6 +112,10 @@ pub struct QueryRequest {
     pub sort: SortOrder,
     /// How many companies the company facet lists.
     pub company_facet_limit: usize,
+    /// Read the text as plain words even if it contains query syntax.
+    pub literal: bool,
+    /// How plain queries are ranked.
+    pub ranking: Ranking,
 }
 
 /// A snippet of the body with the matched words marked.
@@ -174,15 +217,11 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     let text = req.text.trim();
 
     let num_docs = searcher.num_docs();
-    let (main_query, snippet_query, tier_step) = if text.is_empty() {
-        (Box::new(AllQuery) as Box<dyn Query>, None, 0.0)
-    } else if uses_query_syntax(text) {
-        let query = syntax_query(idx, text)?;
-        (query.box_clone(), Some(query), 0.0)
-    } else {
-        let plain = plain_query(idx, text, num_docs);
-        (plain.ranked, Some(plain.any), plain.tier_step)
-    };
+    let MainQuery {
+        ranked: main_query,
+        snippet: snippet_query,
+        tier_step,
+    } = main_query(idx, &searcher, text, req.literal, &req.ranking)?;
 
     let (filters, warnings) = resolve_filters(req, &searcher, f);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main_query)];
@@ -218,39 +257,42 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     let limit = req
         .limit
         .min((num_docs as usize).saturating_sub(req.offset));
-    let (total, (years, companies), top) = if limit == 0 {
-        let (total, facets) = searcher
-            .search(&query, &(Count, facet_collector))
-            .map_err(|e| search_failure(text, e))?;
-        (total, facets, Vec::new())
-    } else {
-        let range = TopDocs::with_limit(limit).and_offset(req.offset);
-        match sort {
-            SortOrder::Relevance => {
-                let (total, facets, top) = searcher
-                    .search(&query, &(Count, facet_collector, range.order_by_score()))
-                    .map_err(|e| search_failure(text, e))?;
-                let top: Vec<(Option<f32>, DocAddress)> =
-                    top.into_iter().map(|(s, a)| (Some(s), a)).collect();
-                (total, facets, top)
+    let searched = guarded(|| {
+        Ok(if limit == 0 {
+            let (total, facets) = searcher
+                .search(&query, &(Count, facet_collector))
+                .map_err(|e| search_failure(text, e))?;
+            (total, facets, Vec::new())
+        } else {
+            let range = TopDocs::with_limit(limit).and_offset(req.offset);
+            match sort {
+                SortOrder::Relevance => {
+                    let (total, facets, top) = searcher
+                        .search(&query, &(Count, facet_collector, range.order_by_score()))
+                        .map_err(|e| search_failure(text, e))?;
+                    let top: Vec<(Option<f32>, DocAddress)> =
+                        top.into_iter().map(|(s, a)| (Some(s), a)).collect();
+                    (total, facets, top)
+                }
+                SortOrder::Date => {
+                    let (total, facets, top) = searcher
+                        .search(
+                            &query,
+                            &(
+                                Count,
+                                facet_collector,
+                                range.order_by_u64_field("date_key", Order::Desc),
+                            ),
+                        )
+                        .map_err(|e| search_failure(text, e))?;
+                    let top: Vec<(Option<f32>, DocAddress)> =
+                        top.into_iter().map(|(_, a)| (None, a)).collect();
+                    (total, facets, top)
+                }
             }
-            SortOrder::Date => {
-                let (total, facets, top) = searcher
-                    .search(
-                        &query,
-                        &(
-                            Count,
-                            facet_collector,
-                            range.order_by_u64_field("date_key", Order::Desc),
-                        ),
-                    )
-                    .map_err(|e| search_failure(text, e))?;
-                let top: Vec<(Option<f32>, DocAddress)> =
-                    top.into_iter().map(|(_, a)| (None, a)).collect();
-                (total, facets, top)
-            }
-        }
-    };
+        })
+    })?;
+    let (total, (years, companies), top) = searched;
 
     let snippets = match &snippet_query {
         Some(q) => {
@@ -289,6 +331,101 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
         warnings,
         took_ms: (started.elapsed().as_secs_f64() * 1e5).round() / 100.0,
     })
+}
+
+thread_local! {
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while this thread runs a search that turns engine panics into errors;
+/// the binary's panic hook stays quiet then.
+pub fn in_guarded_search() -> bool {
+    GUARDED.get()
+}
+
+/// Runs a search, turning a panic inside the engine (tantivy has debug
+/// assertions that some odd queries trip) into a one-line error.
+fn guarded<T>(search: impl FnOnce() -> Result<T, SearchError>) -> Result<T, SearchError> {
+    GUARDED.set(true);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(search));
+    GUARDED.set(false);
+    outcome.unwrap_or_else(|_| {
+        Err(SearchError::InvalidQuery(
+            "the search engine failed on this query; try rephrasing it".into(),
+        ))
+    })
+}
+
+/// The query that ranks, the query whose terms snippets mark, and the tier bonus.
+struct MainQuery {
+    ranked: Box<dyn Query>,
+    snippet: Option<Box<dyn Query>>,
+    tier_step: Score,
+}
+
+/// Builds the ranking query for the text: everything when empty, tantivy's
+/// syntax when the text uses it (and `literal` is off), else plain words.
+fn main_query(
+    idx: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    text: &str,
+    literal: bool,
+    ranking: &Ranking,
+) -> Result<MainQuery, SearchError> {
+    Ok(if text.is_empty() {
+        MainQuery {
+            ranked: Box::new(AllQuery),
+            snippet: None,
+            tier_step: 0.0,
+        }
+    } else if !literal && uses_query_syntax(text) {
+        let query = syntax_query(idx, text, ranking)?;
+        MainQuery {
+            ranked: query.box_clone(),
+            snippet: Some(query),
+            tier_step: 0.0,
+        }
+    } else {
+        let plain = plain_query(idx, searcher, text, ranking);
+        MainQuery {
+            ranked: plain.ranked,
+            snippet: Some(plain.any),
+            tier_step: plain.tier_step,
+        }
+    })
+}
+
+/// The ids of the `depth` best articles for `text` read as plain words, with
+/// their scores: what a relevance evaluation needs, without facets or snippets.
+pub fn rank_ids(
+    idx: &SearchIndex,
+    text: &str,
+    ranking: &Ranking,
+    depth: usize,
+) -> Result<Vec<(String, Score)>, SearchError> {
+    let searcher = idx.reader.searcher();
+    let text = text.trim();
+    if text.is_empty() || depth == 0 {
+        return Ok(Vec::new());
+    }
+    let main = main_query(idx, &searcher, text, true, ranking)?;
+    let top = guarded(|| {
+        Ok(searcher.search(
+            main.ranked.as_ref(),
+            &TopDocs::with_limit(depth).order_by_score(),
+        )?)
+    })?;
+    let mut ranked = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let id = doc
+            .get_first(idx.fields.id)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        ranked.push((id, score));
+    }
+    Ok(ranked)
 }
 
 /// Wraps a filter so that it selects documents without adding to their score.
@@ -354,14 +491,18 @@ pub fn uses_query_syntax(text: &str) -> bool {
     })
 }
 
-fn parser(idx: &SearchIndex) -> QueryParser {
+fn parser(idx: &SearchIndex, ranking: &Ranking) -> QueryParser {
     let mut parser = QueryParser::for_index(&idx.index, vec![idx.fields.title, idx.fields.body]);
-    parser.set_field_boost(idx.fields.title, TITLE_BOOST);
+    parser.set_field_boost(idx.fields.title, ranking.title_boost);
     parser
 }
 
 /// Parses a query written in tantivy's syntax, pointing at the character of a syntax error.
-fn syntax_query(idx: &SearchIndex, text: &str) -> Result<Box<dyn Query>, SearchError> {
+fn syntax_query(
+    idx: &SearchIndex,
+    text: &str,
+    ranking: &Ranking,
+) -> Result<Box<dyn Query>, SearchError> {
     let (ast, errors) = tantivy::query_grammar::parse_query_lenient(text);
     if let Some(err) = errors.first() {
         let at = err.pos.min(text.len());
@@ -372,7 +513,7 @@ fn syntax_query(idx: &SearchIndex, text: &str) -> Result<Box<dyn Query>, SearchE
         let pos = text[..at].chars().count();
         return Err(SearchError::syntax(text, pos, err.message.clone()));
     }
-    parser(idx)
+    parser(idx, ranking)
         .build_query_from_user_input_ast(ast)
         .map_err(|e| explain_parser_error(text, e))
 }
@@ -389,35 +530,80 @@ struct PlainQuery {
 
 /// Builds the tiered query for a plain list of words straight from the
 /// analyzer's tokens, so no character of the user's text is read as syntax.
-fn plain_query(idx: &SearchIndex, text: &str, num_docs: u64) -> PlainQuery {
+fn plain_query(
+    idx: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    text: &str,
+    ranking: &Ranking,
+) -> PlainQuery {
     let f = idx.fields;
-    let tokens = analyze(idx, text);
+    let num_docs = searcher.num_docs();
+    let tokens = analyze(idx, TEXT_ANALYZER, text);
+    let mut words = if ranking.drop_stop_words {
+        analyze(idx, QUERY_ANALYZER, text)
+    } else {
+        Vec::new()
+    };
+    if words.is_empty() {
+        // Only stop words (`the who`), or stop words kept: match every word.
+        words = tokens.clone();
+    }
+    // Distinct words, each with how often the query says it (a word said
+    // twice weighs twice, as in FTS5 and BM25's query term frequency).
     let mut unique: Vec<&str> = Vec::new();
-    for (_, token) in &tokens {
-        if !unique.contains(&token.as_str()) {
-            unique.push(token);
+    let mut query_tf: Vec<Score> = Vec::new();
+    for (_, token) in &words {
+        match unique.iter().position(|u| *u == token.as_str()) {
+            Some(i) => query_tf[i] += 1.0,
+            None => {
+                unique.push(token);
+                query_tf.push(1.0);
+            }
         }
     }
-    let term_clause = |token: &str| -> Box<dyn Query> {
-        let title = TermQuery::new(
-            Term::from_field_text(f.title, token),
-            IndexRecordOption::WithFreqs,
-        );
-        let body = TermQuery::new(
-            Term::from_field_text(f.body, token),
-            IndexRecordOption::WithFreqs,
-        );
+    // BM25's score of a term is idf × tf-part; a boost of idf'/idf turns
+    // tantivy's idf into another one without touching the tf part.
+    let idf_boost = |term: &Term| -> Score {
+        match ranking.idf {
+            Idf::Classic => 1.0,
+            Idf::Floored => {
+                let n = searcher.doc_freq(term).unwrap_or(0) as f32;
+                let docs = num_docs as f32;
+                let classic = (1.0 + (docs - n + 0.5) / (n + 0.5)).ln();
+                let floored = ((docs - n + 0.5) / (n + 0.5)).ln().max(IDF_FLOOR);
+                if classic > 0.0 {
+                    floored / classic
+                } else {
+                    1.0
+                }
+            }
+        }
+    };
+    let term_clause = |token: &str, weight: Score| -> Box<dyn Query> {
+        let title_term = Term::from_field_text(f.title, token);
+        let body_term = Term::from_field_text(f.body, token);
+        let title_boost = weight * ranking.title_boost * idf_boost(&title_term);
+        let body_boost = weight * idf_boost(&body_term);
+        let title = TermQuery::new(title_term, IndexRecordOption::WithFreqs);
+        let body = TermQuery::new(body_term, IndexRecordOption::WithFreqs);
         Box::new(BooleanQuery::new(vec![
             (
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(title), TITLE_BOOST)),
+                Box::new(BoostQuery::new(Box::new(title), title_boost)),
             ),
-            (Occur::Should, Box::new(body)),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(body), body_boost)),
+            ),
         ]))
     };
     let clauses = |occur: Occur| -> Box<dyn Query> {
         Box::new(BooleanQuery::new(
-            unique.iter().map(|t| (occur, term_clause(t))).collect(),
+            unique
+                .iter()
+                .zip(&query_tf)
+                .map(|(t, &tf)| (occur, term_clause(t, tf)))
+                .collect(),
         ))
     };
     if unique.is_empty() {
@@ -428,7 +614,7 @@ fn plain_query(idx: &SearchIndex, text: &str, num_docs: u64) -> PlainQuery {
         };
     }
     let any = clauses(Occur::Should);
-    if !(2..=MAX_TIERED_TERMS).contains(&unique.len()) {
+    if !ranking.tiers || !(2..=MAX_TIERED_TERMS).contains(&unique.len()) || tokens.len() < 2 {
         return PlainQuery {
             ranked: any.box_clone(),
             any,
@@ -446,7 +632,8 @@ fn plain_query(idx: &SearchIndex, text: &str, num_docs: u64) -> PlainQuery {
         (Occur::Should, phrase_in(f.title)),
         (Occur::Should, phrase_in(f.body)),
     ]);
-    let step = tier_step(num_docs, unique.len());
+    let weight: Score = query_tf.iter().sum();
+    let step = tier_step(num_docs, weight.ceil() as usize, ranking.title_boost);
     let ranked = BooleanQuery::new(vec![
         (Occur::Should, any.box_clone()),
         (
@@ -465,9 +652,9 @@ fn plain_query(idx: &SearchIndex, text: &str, num_docs: u64) -> PlainQuery {
     }
 }
 
-/// The analyzed tokens of `text` with their positions.
-fn analyze(idx: &SearchIndex, text: &str) -> Vec<(usize, String)> {
-    let Ok(mut analyzer) = idx.index.tokenizer_for_field(idx.fields.body) else {
+/// The tokens of `text` by the named analyzer, with their positions.
+fn analyze(idx: &SearchIndex, analyzer: &str, text: &str) -> Vec<(usize, String)> {
+    let Some(mut analyzer) = idx.index.tokenizers().get(analyzer) else {
         return Vec::new();
     };
     let mut stream = analyzer.token_stream(text);
@@ -511,10 +698,10 @@ fn explain_parser_error(text: &str, err: QueryParserError) -> SearchError {
 /// terms can reach in an index of `num_docs` documents: BM25's score for one
 /// term in one field is at most `idf_max * (k1 + 1)`, and a term counts in the
 /// title (boosted) and the body.
-fn tier_step(num_docs: u64, terms: usize) -> Score {
+fn tier_step(num_docs: u64, terms: usize, title_boost: Score) -> Score {
     let n = num_docs as f32;
     let idf_max = (1.0 + (n + 0.5) / 0.5).ln();
-    let bound = terms as f32 * idf_max * (BM25_K1 + 1.0) * (1.0 + TITLE_BOOST);
+    let bound = terms as f32 * idf_max * (BM25_K1 + 1.0) * (1.0 + title_boost.max(0.0));
     // A power of two, so that the bonus comes off the score exactly.
     let mut step = 1.0;
     while step <= bound {
@@ -535,7 +722,7 @@ fn make_hit(
             .and_then(|v| v.as_str())
             .map(str::to_string)
     };
-    let body = text(f.body).unwrap_or_default();
+    let body = text(f.text).unwrap_or_default();
     let snippet = snippets
         .map(|g| g.snippet(&body))
         .filter(|s| !s.is_empty())
@@ -766,7 +953,7 @@ mod tests {
 
     #[test]
     fn tier_step_exceeds_bm25_bound() {
-        let step = tier_step(200_000, 3);
+        let step = tier_step(200_000, 3, 2.0);
         let idf_max = (1.0f32 + 200_000.5 / 0.5).ln();
         assert!(step > 3.0 * idf_max * 2.2 * 3.0);
         assert!(step.log2().fract() == 0.0);

@@ -7,7 +7,8 @@
 //! | `id`          | string, stored                    | showing the article's id           |
 //! | `path`        | string, indexed, stored           | showing the file; deleting by file |
 //! | `title`       | text (`en`), stored               | ranking (boosted), display         |
-//! | `body`        | text (`en`), stored               | ranking, snippets                  |
+//! | `body`        | text (`en`), headline + body, not stored | ranking (one BM25 over the whole article), phrases |
+//! | `text`        | stored                            | the body, for snippets and display |
 //! | `company`     | lower-cased keyword, fast, stored | `--company`, `company:` and facets |
 //! | `year`        | u64, indexed, fast, stored        | `--year`/`--since`/`--until`, facets (0 = unknown) |
 //! | `date_key`    | u64 `YYYYMMDD`, fast              | newest-first sorting (0 = unknown) |
@@ -28,7 +29,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer,
+    Stemmer, StopWordFilter, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
@@ -36,11 +37,13 @@ use crate::article::Article;
 use crate::error::SearchError;
 
 /// Bumped whenever the schema, the analyzers or the stored values change meaning.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// Names the analyzers' behaviour; an index built with other analyzers must be rebuilt.
 pub const ANALYZER_VERSION: &str = "simple+long40+lower+ascii-fold+stem-en/1";
 /// Name of the English analyzer used for `title` and `body`.
 pub const TEXT_ANALYZER: &str = "en_stem_fold";
+/// Name of the analyzer for plain query words: [`TEXT_ANALYZER`] without English stop words.
+pub const QUERY_ANALYZER: &str = "en_stem_fold_query";
 /// Name of the keyword analyzer used for `company`.
 pub const KEYWORD_ANALYZER: &str = "keyword_lower";
 /// The file beside tantivy's own that describes how the index was built.
@@ -55,8 +58,10 @@ pub struct Fields {
     pub path: Field,
     /// Headline.
     pub title: Field,
-    /// Text.
+    /// Headline and text, indexed together (not stored).
     pub body: Field,
+    /// The text as stored, for snippets.
+    pub text: Field,
     /// Canonical company names (multi-valued).
     pub company: Field,
     /// Publication year, 0 when unknown.
@@ -89,6 +94,7 @@ impl Fields {
             path: get("path")?,
             title: get("title")?,
             body: get("body")?,
+            text: get("text")?,
             company: get("company")?,
             year: get("year")?,
             date_key: get("date_key")?,
@@ -121,7 +127,15 @@ pub fn build_schema() -> Schema {
     b.add_text_field("id", STRING | STORED);
     b.add_text_field("path", STRING | STORED);
     b.add_text_field("title", text.clone());
-    b.add_text_field("body", text);
+    // The whole article is one field for ranking (BM25 over headline and body
+    // together saturates like BM25F); the body is stored apart for snippets.
+    let whole = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TEXT_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    b.add_text_field("body", whole);
+    b.add_text_field("text", STORED);
     b.add_text_field("company", company);
     b.add_u64_field("year", INDEXED | FAST | STORED);
     b.add_u64_field("date_key", FAST);
@@ -141,6 +155,18 @@ pub fn register_analyzers(index: &Index) {
         .filter(Stemmer::new(Language::English))
         .build();
     index.tokenizers().register(TEXT_ANALYZER, english);
+    let mut query = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .dynamic();
+    if let Some(stop_words) = StopWordFilter::new(Language::English) {
+        query = query.filter_dynamic(stop_words);
+    }
+    let query = query
+        .filter_dynamic(AsciiFoldingFilter)
+        .filter_dynamic(Stemmer::new(Language::English))
+        .build();
+    index.tokenizers().register(QUERY_ANALYZER, query);
     let keyword = TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
         .build();
@@ -226,7 +252,9 @@ pub fn to_document(article: &Article, f: &Fields) -> TantivyDocument {
     doc.add_text(f.id, &article.id);
     doc.add_text(f.path, &article.path);
     doc.add_text(f.title, &article.title);
+    doc.add_text(f.body, &article.title);
     doc.add_text(f.body, &article.body);
+    doc.add_text(f.text, &article.body);
     for company in &article.companies {
         doc.add_text(f.company, company);
     }
