@@ -136,9 +136,9 @@ pub struct EvalArgs {
     #[arg(long)]
     pub keep_stop_words: bool,
 
-    /// tantivy's classic IDF instead of the floored one (experiment)
+    /// IDF floored near zero for words in half the documents or more, as FTS5 does (experiment)
     #[arg(long)]
-    pub classic_idf: bool,
+    pub floored_idf: bool,
 }
 
 const EVAL_COMPANIES_EXAMPLES: &str = "\

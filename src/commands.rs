@@ -175,10 +175,10 @@ fn eval(cli: &Cli, args: &EvalArgs) -> Result<ExitCode> {
                 title_boost: args.title_boost,
                 tiers: !args.no_tiers,
                 drop_stop_words: !args.keep_stop_words,
-                idf: if args.classic_idf {
-                    search::query::Idf::Classic
-                } else {
+                idf: if args.floored_idf {
                     search::query::Idf::Floored
+                } else {
+                    search::query::Idf::Classic
                 },
             };
             let mut results = std::collections::BTreeMap::new();

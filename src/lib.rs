@@ -12,7 +12,8 @@
 //! * [`extract`] turns a raw record into an [`article::Article`]: title, date,
 //!   year and the companies it mentions.
 //! * [`index`] owns the schema, builds the index and opens it for reading.
-//! * [`query`] parses a query, applies filters, ranks, counts facets and makes snippets.
+//! * [`query`] parses a query, applies filters, ranks and counts facets.
+//! * [`snippet`] picks and marks the best passage of each hit shown.
 //! * [`output`] prints results for people (colour on a terminal) or as JSON.
 //! * [`eval`] measures extraction against hand labels.
 
@@ -24,6 +25,7 @@ pub mod index;
 pub mod ingest;
 pub mod output;
 pub mod query;
+pub mod snippet;
 pub mod text;
 
 pub use error::SearchError;

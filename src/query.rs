@@ -12,7 +12,7 @@
 //! A query with operators (`"exact phrase"`, `AND`, `OR`, `-term`, `title:…`,
 //! `company:…`, `year:…`) goes to tantivy's query parser as written.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 use std::time::Instant;
 
@@ -24,13 +24,14 @@ use tantivy::query::{
     QueryParser, QueryParserError, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Score, SegmentReader, TantivyDocument, Term};
 
 use crate::article::DateSource;
 use crate::error::SearchError;
 use crate::extract::companies::Gazetteer;
 use crate::index::{Fields, SearchIndex, QUERY_ANALYZER, TEXT_ANALYZER};
+pub use crate::snippet::Snippet;
+use crate::snippet::SnippetMaker;
 
 /// How plain queries are ranked. The default is what `search query` uses;
 /// `search eval` can change each knob to measure it.
@@ -69,14 +70,12 @@ impl Default for Ranking {
             title_boost: 1.0,
             tiers: true,
             drop_stop_words: true,
-            idf: Idf::Floored,
+            idf: Idf::Classic,
         }
     }
 }
 /// Plain queries with up to this many terms are ranked in phrase/all/some tiers.
 pub const MAX_TIERED_TERMS: usize = 8;
-/// Length of a snippet in bytes of text (tantivy's unit), before ellipses.
-pub const SNIPPET_BYTES: usize = 220;
 /// The BM25 `k1` parameter tantivy uses; bounds a term's score.
 const BM25_K1: f32 = 1.2;
 
@@ -116,15 +115,6 @@ pub struct QueryRequest {
     pub literal: bool,
     /// How plain queries are ranked.
     pub ranking: Ranking,
-}
-
-/// A snippet of the body with the matched words marked.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Snippet {
-    /// The passage, whitespace folded, with `…` where it was cut.
-    pub text: String,
-    /// Highlighted spans as `[start, end)` offsets in Unicode scalar values (characters).
-    pub highlights: Vec<[usize; 2]>,
 }
 
 /// One matching article.
@@ -219,7 +209,7 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     let num_docs = searcher.num_docs();
     let MainQuery {
         ranked: main_query,
-        snippet: snippet_query,
+        marks,
         tier_step,
     } = main_query(idx, &searcher, text, req.literal, &req.ranking)?;
 
@@ -294,11 +284,10 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     })?;
     let (total, (years, companies), top) = searched;
 
-    let snippets = match &snippet_query {
-        Some(q) => {
-            let mut generator = SnippetGenerator::create(&searcher, q.as_ref(), f.body)?;
-            generator.set_max_num_chars(SNIPPET_BYTES);
-            Some(generator)
+    let snippets = match marks {
+        Some((words, phrase)) => {
+            let analyzer = idx.index.tokenizer_for_field(f.body)?;
+            Some(SnippetMaker::new(analyzer, words, phrase))
         }
         None => None,
     };
@@ -359,7 +348,8 @@ fn guarded<T>(search: impl FnOnce() -> Result<T, SearchError>) -> Result<T, Sear
 /// The query that ranks, the query whose terms snippets mark, and the tier bonus.
 struct MainQuery {
     ranked: Box<dyn Query>,
-    snippet: Option<Box<dyn Query>>,
+    /// Analyzed words to mark in snippets, and the query's tokens as a phrase.
+    marks: Option<(HashSet<String>, Vec<String>)>,
     tier_step: Score,
 }
 
@@ -375,21 +365,29 @@ fn main_query(
     Ok(if text.is_empty() {
         MainQuery {
             ranked: Box::new(AllQuery),
-            snippet: None,
+            marks: None,
             tier_step: 0.0,
         }
     } else if !literal && uses_query_syntax(text) {
         let query = syntax_query(idx, text, ranking)?;
+        let mut words = HashSet::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == idx.fields.body {
+                if let Some(word) = term.value().as_str() {
+                    words.insert(word.to_string());
+                }
+            }
+        });
         MainQuery {
-            ranked: query.box_clone(),
-            snippet: Some(query),
+            ranked: query,
+            marks: Some((words, Vec::new())),
             tier_step: 0.0,
         }
     } else {
         let plain = plain_query(idx, searcher, text, ranking);
         MainQuery {
             ranked: plain.ranked,
-            snippet: Some(plain.any),
+            marks: Some((plain.words, plain.phrase)),
             tier_step: plain.tier_step,
         }
     })
@@ -520,12 +518,14 @@ fn syntax_query(
 
 /// A plain list of words, as queries ready to run.
 struct PlainQuery {
-    /// Documents with any of the words, scored by BM25 (used for snippets).
-    any: Box<dyn Query>,
-    /// `any` with the phrase and all-words tier bonuses.
+    /// Documents with any of the words, with the phrase and all-words tier bonuses.
     ranked: Box<dyn Query>,
     /// The bonus of one tier (0 when the query is not tiered).
     tier_step: Score,
+    /// The analyzed words a document may match.
+    words: HashSet<String>,
+    /// Every analyzed token of the query, in order.
+    phrase: Vec<String>,
 }
 
 /// Builds the tiered query for a plain list of words straight from the
@@ -608,17 +608,21 @@ fn plain_query(
     };
     if unique.is_empty() {
         return PlainQuery {
-            any: Box::new(EmptyQuery),
             ranked: Box::new(EmptyQuery),
             tier_step: 0.0,
+            words: HashSet::new(),
+            phrase: Vec::new(),
         };
     }
+    let marks: HashSet<String> = unique.iter().map(|w| w.to_string()).collect();
+    let phrase: Vec<String> = tokens.iter().map(|(_, t)| t.clone()).collect();
     let any = clauses(Occur::Should);
     if !ranking.tiers || !(2..=MAX_TIERED_TERMS).contains(&unique.len()) || tokens.len() < 2 {
         return PlainQuery {
-            ranked: any.box_clone(),
-            any,
+            ranked: any,
             tier_step: 0.0,
+            words: marks,
+            phrase,
         };
     }
     let phrase_in = |field| -> Box<dyn Query> {
@@ -628,27 +632,28 @@ fn plain_query(
             .collect();
         Box::new(PhraseQuery::new_with_offset(terms))
     };
-    let phrase = BooleanQuery::new(vec![
+    let exact = BooleanQuery::new(vec![
         (Occur::Should, phrase_in(f.title)),
         (Occur::Should, phrase_in(f.body)),
     ]);
     let weight: Score = query_tf.iter().sum();
     let step = tier_step(num_docs, weight.ceil() as usize, ranking.title_boost);
     let ranked = BooleanQuery::new(vec![
-        (Occur::Should, any.box_clone()),
+        (Occur::Should, any),
         (
             Occur::Should,
             Box::new(ConstScoreQuery::new(clauses(Occur::Must), step)),
         ),
         (
             Occur::Should,
-            Box::new(ConstScoreQuery::new(Box::new(phrase), step)),
+            Box::new(ConstScoreQuery::new(Box::new(exact), step)),
         ),
     ]);
     PlainQuery {
-        any,
         ranked: Box::new(ranked),
         tier_step: step,
+        words: marks,
+        phrase,
     }
 }
 
@@ -715,7 +720,7 @@ fn make_hit(
     f: &Fields,
     rank: usize,
     score: Option<f32>,
-    snippets: Option<&SnippetGenerator>,
+    snippets: Option<&SnippetMaker>,
 ) -> Hit {
     let text = |field| {
         doc.get_first(field)
@@ -723,11 +728,7 @@ fn make_hit(
             .map(str::to_string)
     };
     let body = text(f.text).unwrap_or_default();
-    let snippet = snippets
-        .map(|g| g.snippet(&body))
-        .filter(|s| !s.is_empty())
-        .map(|s| clean_snippet(&body, s.fragment_range(), s.highlighted()))
-        .unwrap_or_else(|| lead_snippet(&body));
+    let snippet = snippets.map_or_else(|| crate::snippet::lead(&body), |m| m.make(&body));
     let year = doc
         .get_first(f.year)
         .and_then(|v| v.as_u64())
@@ -749,84 +750,6 @@ fn make_hit(
         snippet,
         url: text(f.url),
     }
-}
-
-/// The opening of the body as a snippet, for hits without matched body words.
-fn lead_snippet(body: &str) -> Snippet {
-    let end = (0..=SNIPPET_BYTES.min(body.len()))
-        .rev()
-        .find(|&i| body.is_char_boundary(i))
-        .unwrap_or(0);
-    let end = if end < body.len() {
-        body[..end]
-            .rfind(char::is_whitespace)
-            .filter(|&i| i > 0)
-            .unwrap_or(end)
-    } else {
-        end
-    };
-    clean_snippet(body, 0..end, &[])
-}
-
-/// Builds the snippet text for `body[range]`: whitespace folded, control
-/// characters dropped, `…` where the passage was cut, highlight byte ranges
-/// (relative to the passage) turned into character offsets of the result.
-fn clean_snippet(
-    body: &str,
-    range: std::ops::Range<usize>,
-    highlighted: &[std::ops::Range<usize>],
-) -> Snippet {
-    let fragment = &body[range.clone()];
-    let mut text = String::with_capacity(fragment.len() + 8);
-    let mut chars = 0usize;
-    let mut starts: HashMap<usize, usize> = HashMap::new();
-    let mut ends: HashMap<usize, usize> = HashMap::new();
-    let mut pending_space = false;
-    if range.start > 0 {
-        text.push('…');
-        chars += 1;
-    }
-    for (i, c) in fragment.char_indices() {
-        if highlighted.iter().any(|h| h.start == i) {
-            if pending_space && chars > 0 {
-                text.push(' ');
-                chars += 1;
-            }
-            pending_space = false;
-            starts.insert(i, chars);
-        }
-        if highlighted.iter().any(|h| h.end == i) {
-            ends.insert(i, chars);
-        }
-        if c.is_whitespace() {
-            pending_space = true;
-            continue;
-        }
-        if crate::text::is_unsafe_char(c) {
-            continue;
-        }
-        if pending_space && chars > 0 && !text.ends_with('…') {
-            text.push(' ');
-            chars += 1;
-        }
-        pending_space = false;
-        text.push(c);
-        chars += 1;
-    }
-    for h in highlighted {
-        if h.end >= fragment.len() {
-            ends.insert(h.end, chars);
-        }
-    }
-    if range.end < body.len() {
-        text.push('…');
-    }
-    let highlights = highlighted
-        .iter()
-        .filter_map(|h| Some([*starts.get(&h.start)?, *ends.get(&h.end)?]))
-        .filter(|[s, e]| s < e)
-        .collect();
-    Snippet { text, highlights }
 }
 
 fn top_companies(counts: HashMap<String, u64>, limit: usize) -> Vec<FacetCount> {
@@ -957,27 +880,5 @@ mod tests {
         let idf_max = (1.0f32 + 200_000.5 / 0.5).ln();
         assert!(step > 3.0 * idf_max * 2.2 * 3.0);
         assert!(step.log2().fract() == 0.0);
-    }
-
-    #[test]
-    fn snippet_offsets_are_characters() {
-        let body = "Intro text.\n\nThe  return‑to‑office plan, said Amazon.";
-        let start = body.find("return").unwrap();
-        let end = start + "return".len();
-        let highlight = (start - 13)..(end - 13);
-        let s = clean_snippet(body, 13..body.len(), std::slice::from_ref(&highlight));
-        assert_eq!(s.text, "…The return‑to‑office plan, said Amazon.");
-        let [a, b] = s.highlights[0];
-        let got: String = s.text.chars().skip(a).take(b - a).collect();
-        assert_eq!(got, "return");
-    }
-
-    #[test]
-    fn lead_snippet_cuts_at_a_word() {
-        let body = "word ".repeat(100);
-        let s = lead_snippet(&body);
-        assert!(s.text.ends_with('…'));
-        assert!(s.text.len() <= SNIPPET_BYTES + '…'.len_utf8());
-        assert!(s.highlights.is_empty());
     }
 }

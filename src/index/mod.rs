@@ -178,9 +178,11 @@ pub fn register_analyzers(index: &Index) {
 pub struct IndexMeta {
     /// [`SCHEMA_VERSION`] of the binary that built it.
     pub schema_version: u32,
-    /// [`ANALYZER_VERSION`] of the binary that built it.
+    /// [`ANALYZER_VERSION`] of the binary that built it (empty if older).
+    #[serde(default)]
     pub analyzer: String,
     /// Fingerprint of the company gazetteer the articles were tagged with.
+    #[serde(default)]
     pub gazetteer: String,
     /// Version of `search` that built it.
     pub built_by: String,

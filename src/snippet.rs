@@ -1,0 +1,399 @@
+//! Snippets: the passage of an article that best shows why it matched.
+//!
+//! The body is tokenized with the index's analyzer, so `layoffs` in the query
+//! marks `layoff` and `laid-off` marks nothing it should not. Among windows of
+//! about [`SNIPPET_BYTES`] bytes, the one with the most *distinct* query words
+//! wins (then the most matches, then the earliest). If other query words occur
+//! only elsewhere, a second, shorter passage that has them is added after `…`.
+//! Passages start and end on whole words; an exact occurrence of the query's
+//! phrase is highlighted as one span.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use serde::Serialize;
+use tantivy::tokenizer::TextAnalyzer;
+
+/// Bytes of text in the main passage (a second passage gets half as many).
+pub const SNIPPET_BYTES: usize = 220;
+
+/// A snippet of the body with the matched words marked.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Snippet {
+    /// The passage, whitespace folded, with `…` where it was cut.
+    pub text: String,
+    /// Highlighted spans as `[start, end)` offsets in Unicode scalar values (characters).
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// One analyzed token of the body.
+struct Token {
+    text: String,
+    position: usize,
+    span: Range<usize>,
+}
+
+/// Makes snippets for one query.
+pub struct SnippetMaker {
+    analyzer: TextAnalyzer,
+    /// Analyzed query words to mark.
+    words: HashSet<String>,
+    /// The query's analyzed tokens in order, highlighted as one span where they
+    /// occur consecutively (empty for fewer than two tokens).
+    phrase: Vec<String>,
+}
+
+impl SnippetMaker {
+    /// A snippet maker marking `words`, and `phrase` as a whole.
+    pub fn new(analyzer: TextAnalyzer, words: HashSet<String>, phrase: Vec<String>) -> Self {
+        let phrase = if phrase.len() >= 2 {
+            phrase
+        } else {
+            Vec::new()
+        };
+        SnippetMaker {
+            analyzer,
+            words,
+            phrase,
+        }
+    }
+
+    /// The best passage (or two) of `body`, or its opening if no word matches.
+    pub fn make(&self, body: &str) -> Snippet {
+        let mut analyzer = self.analyzer.clone();
+        let mut stream = analyzer.token_stream(body);
+        let mut tokens = Vec::new();
+        while let Some(t) = stream.next() {
+            tokens.push(Token {
+                text: t.text.clone(),
+                position: t.position,
+                span: t.offset_from..t.offset_to,
+            });
+        }
+        let matches: Vec<usize> = (0..tokens.len())
+            .filter(|&i| self.words.contains(&tokens[i].text))
+            .collect();
+        if matches.is_empty() {
+            return lead(body);
+        }
+        let Some(first) = best_window(&tokens, &matches, SNIPPET_BYTES, &HashSet::new()) else {
+            return lead(body);
+        };
+        let covered: HashSet<&str> = window_words(&tokens, &matches, &first);
+        let missing: HashSet<&str> = matches
+            .iter()
+            .map(|&i| tokens[i].text.as_str())
+            .filter(|w| !covered.contains(w))
+            .collect();
+        let mut windows = vec![first];
+        if !missing.is_empty() {
+            let excluded: HashSet<&str> = covered.clone();
+            if let Some(second) = best_window(&tokens, &matches, SNIPPET_BYTES / 2, &excluded) {
+                let (a, b) = (&windows[0], &second);
+                if b.end <= a.start || b.start >= a.end {
+                    windows.push(second);
+                    windows.sort_by_key(|w| w.start);
+                }
+            }
+        }
+        let highlights = self.highlights(&tokens, &matches);
+        let mut parts = windows
+            .iter()
+            .map(|w| {
+                let range = widen(
+                    body,
+                    w.clone(),
+                    if windows.len() > 1 {
+                        SNIPPET_BYTES / 2
+                    } else {
+                        SNIPPET_BYTES
+                    },
+                );
+                let inside: Vec<Range<usize>> = highlights
+                    .iter()
+                    .filter(|h| h.start >= range.start && h.end <= range.end)
+                    .map(|h| (h.start - range.start)..(h.end - range.start))
+                    .collect();
+                clean(body, range, &inside)
+            })
+            .collect::<Vec<_>>()
+            .into_iter();
+        let mut joined = parts.next().unwrap_or_else(|| lead(body));
+        for next in parts {
+            if joined.text.ends_with('…') {
+                joined.text.pop();
+            }
+            joined.text.push_str(" … ");
+            let offset = joined.text.chars().count();
+            let (rest, shift) = match next.text.strip_prefix('…') {
+                Some(rest) => (rest, 1),
+                None => (next.text.as_str(), 0),
+            };
+            joined.text.push_str(rest);
+            joined.highlights.extend(
+                next.highlights
+                    .iter()
+                    .map(|[a, b]| [a + offset - shift, b + offset - shift]),
+            );
+        }
+        joined
+    }
+
+    /// Byte spans to highlight: each phrase occurrence as one span, then
+    /// every other matched word.
+    fn highlights(&self, tokens: &[Token], matches: &[usize]) -> Vec<Range<usize>> {
+        let mut spans: Vec<Range<usize>> = Vec::new();
+        let mut in_phrase = vec![false; tokens.len()];
+        let n = self.phrase.len();
+        if n >= 2 {
+            for i in 0..tokens.len().saturating_sub(n - 1) {
+                let hit = (0..n).all(|k| {
+                    tokens[i + k].text == self.phrase[k]
+                        && (k == 0 || tokens[i + k].position == tokens[i + k - 1].position + 1)
+                });
+                if hit {
+                    spans.push(tokens[i].span.start..tokens[i + n - 1].span.end);
+                    in_phrase[i..i + n].iter_mut().for_each(|f| *f = true);
+                }
+            }
+        }
+        spans.extend(
+            matches
+                .iter()
+                .filter(|&&i| !in_phrase[i])
+                .map(|&i| tokens[i].span.clone()),
+        );
+        spans.sort_by_key(|s| s.start);
+        spans
+    }
+}
+
+/// The byte range from the first to the last matched token of the window
+/// that has the most distinct words not in `exclude`, then the most matches.
+fn best_window(
+    tokens: &[Token],
+    matches: &[usize],
+    max_bytes: usize,
+    exclude: &HashSet<&str>,
+) -> Option<Range<usize>> {
+    let mut best: Option<((usize, usize), Range<usize>)> = None;
+    for (a, &i) in matches.iter().enumerate() {
+        let start = tokens[i].span.start;
+        let mut distinct: HashSet<&str> = HashSet::new();
+        let mut count = 0;
+        let mut end = tokens[i].span.end;
+        for &j in &matches[a..] {
+            if tokens[j].span.end - start > max_bytes {
+                break;
+            }
+            let word = tokens[j].text.as_str();
+            if !exclude.contains(word) {
+                distinct.insert(word);
+                count += 1;
+            }
+            end = tokens[j].span.end;
+        }
+        if distinct.is_empty() {
+            continue;
+        }
+        let score = (distinct.len(), count);
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, start..end));
+        }
+    }
+    best.map(|(_, range)| range)
+}
+
+fn window_words<'a>(
+    tokens: &'a [Token],
+    matches: &[usize],
+    window: &Range<usize>,
+) -> HashSet<&'a str> {
+    matches
+        .iter()
+        .filter(|&&i| tokens[i].span.start >= window.start && tokens[i].span.end <= window.end)
+        .map(|&i| tokens[i].text.as_str())
+        .collect()
+}
+
+/// Grows `core` to about `bytes` bytes of context, a little before and more
+/// after, and snaps both ends to whole words.
+fn widen(body: &str, core: Range<usize>, bytes: usize) -> Range<usize> {
+    let room = bytes.saturating_sub(core.len());
+    let before = (room / 3).min(core.start);
+    let mut start = core.start - before;
+    let mut end = (core.end + room - before).min(body.len());
+    while !body.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !body.is_char_boundary(end) {
+        end += 1;
+    }
+    if start > 0 {
+        // Start after a space, so no word is cut.
+        start = body[start..core.start]
+            .find(char::is_whitespace)
+            .map_or(core.start, |i| start + i + 1);
+    }
+    if end < body.len() {
+        end = body[core.end..end]
+            .rfind(char::is_whitespace)
+            .map_or(core.end, |i| core.end + i);
+    }
+    start..end
+}
+
+/// The opening of the body as a snippet, for hits without matched body words.
+pub fn lead(body: &str) -> Snippet {
+    let mut end = SNIPPET_BYTES.min(body.len());
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < body.len() {
+        end = body[..end]
+            .rfind(char::is_whitespace)
+            .filter(|&i| i > 0)
+            .unwrap_or(end);
+    }
+    clean(body, 0..end, &[])
+}
+
+/// Builds the snippet text for `body[range]`: whitespace folded, control
+/// characters dropped, `…` where the passage was cut, highlight byte ranges
+/// (relative to the passage) turned into character offsets of the result.
+fn clean(body: &str, range: Range<usize>, highlighted: &[Range<usize>]) -> Snippet {
+    let fragment = &body[range.clone()];
+    let mut text = String::with_capacity(fragment.len() + 8);
+    let mut chars = 0usize;
+    let mut starts = std::collections::HashMap::new();
+    let mut ends = std::collections::HashMap::new();
+    let mut pending_space = false;
+    if range.start > 0 {
+        text.push('…');
+        chars += 1;
+    }
+    for (i, c) in fragment.char_indices() {
+        if highlighted.iter().any(|h| h.start == i) {
+            if pending_space && chars > 0 && !text.ends_with('…') {
+                text.push(' ');
+                chars += 1;
+            }
+            pending_space = false;
+            starts.insert(i, chars);
+        }
+        if highlighted.iter().any(|h| h.end == i) {
+            ends.insert(i, chars);
+        }
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if crate::text::is_unsafe_char(c) {
+            continue;
+        }
+        if pending_space && chars > 0 && !text.ends_with('…') {
+            text.push(' ');
+            chars += 1;
+        }
+        pending_space = false;
+        text.push(c);
+        chars += 1;
+    }
+    for h in highlighted {
+        if h.end >= fragment.len() {
+            ends.insert(h.end, chars);
+        }
+    }
+    if range.end < body.len() {
+        text.push('…');
+    }
+    let highlights = highlighted
+        .iter()
+        .filter_map(|h| Some([*starts.get(&h.start)?, *ends.get(&h.end)?]))
+        .filter(|[s, e]| s < e)
+        .collect();
+    Snippet { text, highlights }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, Stemmer};
+
+    fn maker(words: &[&str], phrase: &[&str]) -> SnippetMaker {
+        let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(Stemmer::default())
+            .build();
+        SnippetMaker::new(
+            analyzer,
+            words.iter().map(|w| w.to_string()).collect(),
+            phrase.iter().map(|w| w.to_string()).collect(),
+        )
+    }
+
+    fn marked(s: &Snippet) -> Vec<String> {
+        s.highlights
+            .iter()
+            .map(|[a, b]| s.text.chars().skip(*a).take(b - a).collect())
+            .collect()
+    }
+
+    #[test]
+    fn prefers_the_passage_with_most_distinct_words() {
+        let filler = "Filler words go here to pad the text out. ".repeat(12);
+        let body = format!(
+            "Office office office news first. {filler}Staff must return to the office, the firm said. {filler}"
+        );
+        let s = maker(&["return", "offic"], &[]).make(&body);
+        assert!(
+            s.text.contains("Staff must return to the office"),
+            "{}",
+            s.text
+        );
+        assert_eq!(marked(&s), ["return", "office"]);
+    }
+
+    #[test]
+    fn phrase_is_one_span_and_words_are_whole() {
+        let body = "Intro sentence here. Workers must return to office by May, the memo said.";
+        let s = maker(&["return", "offic"], &["return", "to", "offic"]).make(body);
+        assert_eq!(marked(&s), ["return to office"]);
+        assert!(!s.text.starts_with('…') || s.text.chars().nth(1) != Some(' '));
+    }
+
+    #[test]
+    fn adds_a_second_passage_for_words_found_elsewhere() {
+        let filler = "Nothing to see in this part of the long article at all. ".repeat(15);
+        let body =
+            format!("Amazon cut jobs in Seattle today. {filler}Later, Meta said it would hire.");
+        let s = maker(&["amazon", "meta"], &[]).make(&body);
+        assert!(s.text.contains(" … "), "{}", s.text);
+        assert_eq!(marked(&s), ["Amazon", "Meta"]);
+    }
+
+    #[test]
+    fn no_match_gives_the_opening() {
+        let s = maker(&["zebra"], &[]).make("Plain opening text. More.");
+        assert_eq!(s.text, "Plain opening text. More.");
+        assert!(s.highlights.is_empty());
+    }
+
+    #[test]
+    fn lead_cuts_at_a_word() {
+        let body = "word ".repeat(100);
+        let s = lead(&body);
+        assert!(s.text.ends_with('…'));
+        assert!(s.text.len() <= SNIPPET_BYTES + '…'.len_utf8());
+    }
+
+    #[test]
+    fn offsets_are_characters() {
+        let body = "Intro text.\n\nThe  return‑to‑office plan, said Amazon.";
+        let start = body.find("return").unwrap();
+        let highlight = (start - 13)..(start - 13 + "return".len());
+        let s = clean(body, 13..body.len(), std::slice::from_ref(&highlight));
+        assert_eq!(s.text, "…The return‑to‑office plan, said Amazon.");
+        assert_eq!(marked(&s), ["return"]);
+    }
+}
