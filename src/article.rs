@@ -80,6 +80,9 @@ pub struct Article {
     pub date: PubDate,
     /// Canonical names of the companies the article mentions, sorted, without duplicates.
     pub companies: Vec<String>,
+    /// Those of `companies` found by corporate cues, not by the gazetteer
+    /// (lower confidence).
+    pub detected_companies: Vec<String>,
     /// The article's URL, if the input gave one.
     pub url: Option<String>,
     /// The publisher, if the input gave one.

@@ -78,12 +78,86 @@ pub enum Command {
     /// Search the index: ranked hits with highlighted snippets, then company and year facets
     #[command(after_help = QUERY_EXAMPLES)]
     Query(QueryArgs),
+    /// Count articles by company or by year, over everything or over a query
+    #[command(after_help = FACETS_EXAMPLES)]
+    Facets(FacetsArgs),
     /// Measure ranking against relevance judgments: MAP, nDCG@10, P@10, Recall@100
     #[command(after_help = EVAL_EXAMPLES)]
     Eval(EvalArgs),
     /// Measure company extraction against hand labels: precision, recall, F1
     #[command(after_help = EVAL_COMPANIES_EXAMPLES)]
     EvalCompanies(EvalCompaniesArgs),
+}
+
+const FACETS_EXAMPLES: &str = "\
+Examples:
+  search facets company                       the most mentioned companies in the index
+  search facets company layoffs --year 2025   ... among 2025 articles about layoffs
+  search facets year --company Amazon         Amazon articles per year, as a bar chart
+  search facets year 'return to office' --json
+
+Companies are sorted by count; years chronologically (a histogram).
+Exit status: 0 some article matched, 1 none matched, 2 error.";
+
+/// `search facets` dimensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FacetKind {
+    /// Companies the articles mention
+    Company,
+    /// Publication years
+    Year,
+}
+
+/// Arguments of `search facets`.
+#[derive(Debug, Args)]
+pub struct FacetsArgs {
+    /// What to count
+    #[arg(value_enum)]
+    pub kind: FacetKind,
+
+    /// Count only articles matching this query (same syntax as `search query`)
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// Only articles mentioning this company (any alias); repeat for any of several
+    #[arg(short, long, value_name = "NAME")]
+    pub company: Vec<String>,
+
+    /// Only articles from this year
+    #[arg(short, long, value_name = "YEAR", conflicts_with_all = ["since", "until"], value_parser = clap::value_parser!(u16).range(1..=9999))]
+    pub year: Option<u16>,
+
+    /// Only articles from this year or later
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(1..=9999))]
+    pub since: Option<u16>,
+
+    /// Only articles from this year or earlier
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(1..=9999))]
+    pub until: Option<u16>,
+
+    /// Number of companies to list
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+
+    /// Print the counts as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl FacetsArgs {
+    /// The library request: no hits, only counts.
+    pub fn to_request(&self) -> QueryRequest {
+        QueryRequest {
+            text: self.query.join(" "),
+            companies: self.company.clone(),
+            year: self.year,
+            since: self.since,
+            until: self.until,
+            limit: 0,
+            company_facet_limit: self.limit,
+            ..QueryRequest::default()
+        }
+    }
 }
 
 const EVAL_EXAMPLES: &str = "\
@@ -212,6 +286,11 @@ pub struct IndexArgs {
     /// Index everything again instead of only new and changed files
     #[arg(long)]
     pub rebuild: bool,
+
+    /// Company file (TOML) adding companies and aliases or blocking names; it is
+    /// copied into the index folder and applies from then on
+    #[arg(long, value_name = "FILE")]
+    pub companies: Option<PathBuf>,
 
     /// No progress bar and no summary line (warnings still go to stderr)
     #[arg(short, long)]

@@ -13,13 +13,16 @@ use search::ingest::Warning;
 use search::output;
 use search::query::run_query;
 
-use crate::cli::{Cli, Command, EvalArgs, EvalCompaniesArgs, IndexArgs, QueryArgs};
+use crate::cli::{
+    Cli, Command, EvalArgs, EvalCompaniesArgs, FacetKind, FacetsArgs, IndexArgs, QueryArgs,
+};
 
 /// Runs the subcommand and returns the exit code.
 pub fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Index(args) => index(cli, args),
         Command::Query(args) => query(cli, args),
+        Command::Facets(args) => facets(cli, args),
         Command::EvalCompanies(args) => eval_companies(cli, args),
         Command::Eval(args) => eval(cli, args),
     }
@@ -72,6 +75,7 @@ fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
         memory_bytes: (args.memory as usize) << 20,
         writer_threads: threads,
         rebuild: args.rebuild,
+        companies_file: args.companies.clone(),
     };
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let observer = CliObserver::new(show_progress);
@@ -214,4 +218,58 @@ fn eval(cli: &Cli, args: &EvalArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn facets(cli: &Cli, args: &FacetsArgs) -> Result<ExitCode> {
+    let idx = open_index(&cli.index)?;
+    let results = run_query(&idx, &args.to_request())?;
+    for warning in &results.warnings {
+        eprintln!("search: warning: {warning}");
+    }
+    let counts = match args.kind {
+        FacetKind::Company => results.facets.company.clone(),
+        FacetKind::Year => results.facets.year.clone(),
+    };
+    let mut out = stdout(cli);
+    if args.json {
+        #[derive(serde::Serialize)]
+        struct FacetsJson<'a> {
+            facet: &'a str,
+            query: &'a str,
+            filters: &'a search::query::AppliedFilters,
+            total: u64,
+            counts: &'a [search::query::FacetCount],
+        }
+        let facet = match args.kind {
+            FacetKind::Company => "company",
+            FacetKind::Year => "year",
+        };
+        output::print_json(
+            &mut out,
+            &FacetsJson {
+                facet,
+                query: &results.query,
+                filters: &results.filters,
+                total: results.total,
+                counts: &counts,
+            },
+        )?;
+    } else {
+        match args.kind {
+            FacetKind::Company => output::print_bars(&mut out, &counts)?,
+            FacetKind::Year => {
+                let mut by_year = counts.clone();
+                // A histogram reads in time order; `unknown` stays last.
+                by_year.sort_by_key(|c| c.value.parse::<u32>().unwrap_or(u32::MAX));
+                output::print_bars(&mut out, &by_year)?
+            }
+        }
+        output::print_facet_total(&mut out, &results)?;
+    }
+    out.flush()?;
+    Ok(if results.total == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

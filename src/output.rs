@@ -95,7 +95,19 @@ fn print_hit(out: &mut dyn Write, hit: &Hit) -> io::Result<()> {
     let companies = if hit.companies.is_empty() {
         "no companies".to_string()
     } else {
-        sanitize_for_terminal(&hit.companies.join(", "))
+        // Companies found by corporate cues only are marked `?`.
+        let names: Vec<String> = hit
+            .companies
+            .iter()
+            .map(|c| {
+                if hit.detected_companies.contains(c) {
+                    format!("{c}?")
+                } else {
+                    c.clone()
+                }
+            })
+            .collect();
+        sanitize_for_terminal(&names.join(", "))
     };
     let score = hit
         .score
@@ -216,4 +228,46 @@ pub fn print_company_eval(
         )?;
     }
     Ok(())
+}
+
+/// Prints counts as a bar chart: value, count, and a bar scaled to the largest count.
+pub fn print_bars(out: &mut dyn Write, counts: &[FacetCount]) -> io::Result<()> {
+    const WIDTH: usize = 40;
+    let max = counts.iter().map(|c| c.count).max().unwrap_or(0).max(1);
+    let label = counts
+        .iter()
+        .map(|c| sanitize_for_terminal(&c.value).chars().count())
+        .max()
+        .unwrap_or(0);
+    let digits = max.to_string().len();
+    for c in counts {
+        let value = sanitize_for_terminal(&c.value);
+        let pad = label - value.chars().count();
+        let bar = ((c.count as f64 / max as f64) * WIDTH as f64).round() as usize;
+        let bar = "█".repeat(bar.max(usize::from(c.count > 0)));
+        writeln!(
+            out,
+            "{LABEL}{value}{LABEL:#}{} {:>digits$} {META}{bar}{META:#}",
+            " ".repeat(pad),
+            c.count
+        )?;
+    }
+    Ok(())
+}
+
+/// The line under a facet listing: how many articles were counted.
+pub fn print_facet_total(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
+    let what = if r.query.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" for \"{}\"", sanitize_for_terminal(r.query.trim()))
+    };
+    writeln!(
+        out,
+        "{DIM}{} matching article{}{what}{} ({} ms){DIM:#}",
+        r.total,
+        if r.total == 1 { "" } else { "s" },
+        describe_filters(r),
+        r.took_ms
+    )
 }

@@ -136,6 +136,9 @@ pub struct Hit {
     pub year: Option<u16>,
     /// Companies the article mentions.
     pub companies: Vec<String>,
+    /// Those of `companies` found by corporate cues (`X Securities`, `Y Inc`)
+    /// rather than the gazetteer: less certain.
+    pub detected_companies: Vec<String>,
     /// BM25 score (title boosted); `null` when sorted by date or listing without a query.
     pub score: Option<f32>,
     /// The best passage of the body.
@@ -213,7 +216,7 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
         tier_step,
     } = main_query(idx, &searcher, text, req.literal, &req.ranking)?;
 
-    let (filters, warnings) = resolve_filters(req, &searcher, f);
+    let (filters, warnings) = resolve_filters(req, &searcher, f, &idx.dir);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main_query)];
     if !filters.companies.is_empty() {
         let any_company: Vec<(Occur, Box<dyn Query>)> = filters
@@ -437,11 +440,14 @@ fn resolve_filters(
     req: &QueryRequest,
     searcher: &tantivy::Searcher,
     f: Fields,
+    dir: &std::path::Path,
 ) -> (AppliedFilters, Vec<String>) {
     let mut companies: Vec<String> = Vec::new();
     let mut warnings = Vec::new();
     if !req.companies.is_empty() {
-        let gazetteer = Gazetteer::builtin();
+        let gazetteer = crate::index::index_gazetteer(dir)
+            .map(|(g, _)| g)
+            .unwrap_or(std::borrow::Cow::Borrowed(Gazetteer::builtin()));
         for name in &req.companies {
             let canonical = gazetteer
                 .canonical(name)
@@ -744,6 +750,10 @@ fn make_hit(
         year,
         companies: doc
             .get_all(f.company)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        detected_companies: doc
+            .get_all(f.company_detected)
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect(),
         score: score.map(|s| (s * 1000.0).round() / 1000.0),

@@ -32,6 +32,7 @@ fn index() -> &'static Mutex<SearchIndex> {
             memory_bytes: 50 << 20,
             writer_threads: 1,
             rebuild: false,
+            companies_file: None,
         };
         build_index(&opts, &Silent).unwrap();
         Mutex::new(open_index(&dir.join("idx")).unwrap())

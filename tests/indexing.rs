@@ -359,3 +359,33 @@ fn an_index_folder_that_cannot_be_created_is_a_clear_error() {
         .stderr(predicate::str::starts_with("search: error: "))
         .stderr(predicate::str::contains("plain-file/idx"));
 }
+
+#[test]
+fn a_users_company_file_changes_results_after_index() {
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    summary(&index, &["seeds"]);
+    assert_eq!(count(&index, &["--company", "Bloomberg"]), 1);
+    let file = tmp.path().join("companies.toml");
+    std::fs::write(
+        &file,
+        "block = [\"Bloomberg\"]\n\n[[company]]\nname = \"Teamsters Union\"\naliases = [\"Teamsters\"]\n\n[[company]]\nname = \"Amazon\"\naliases = [\"e-commerce giant\"]\n",
+    )
+    .unwrap();
+    let v = summary(&index, &["seeds", "--companies", file.to_str().unwrap()]);
+    assert_eq!(v["updated"], 3, "every article is tagged again: {v}");
+    assert_eq!(count(&index, &["--company", "Bloomberg"]), 0);
+    assert_eq!(count(&index, &["--company", "teamsters"]), 1);
+    assert_eq!(count(&index, &["--company", "Teamsters Union"]), 1);
+    // Installed in the index: later runs keep it without re-reading anything.
+    assert_eq!(counts(&summary(&index, &[])), [0, 0, 0, 3, 0]);
+    // A broken file is refused with its reason, and the index is untouched.
+    std::fs::write(&file, "[[company]]\nnom = \"x\"\n").unwrap();
+    search(&index)
+        .args(["index", "--companies"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("companies.toml"));
+    assert_eq!(count(&index, &["--company", "Teamsters Union"]), 1);
+}

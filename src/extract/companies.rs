@@ -34,6 +34,51 @@ pub struct Company {
     pub ambiguous_aliases: Vec<bool>,
 }
 
+/// A user's changes to the gazetteer, read from `companies.toml`:
+///
+/// ```toml
+/// block = ["Fox", "Heineken"]          # names (or aliases) never to tag
+///
+/// [[company]]
+/// name = "Acme Robotics"               # a new company...
+/// aliases = ["Acme", "ACME Corp"]
+///
+/// [[company]]
+/// name = "Amazon"                      # ...or more names for a known one
+/// aliases = ["Amazon Logistics"]
+/// ```
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserCompanies {
+    /// Names or aliases to remove.
+    #[serde(default)]
+    pub block: Vec<String>,
+    /// Companies to add, or aliases to add to known companies.
+    #[serde(default, rename = "company")]
+    pub companies: Vec<UserCompany>,
+}
+
+/// One `[[company]]` of a user's company file.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserCompany {
+    /// Canonical name (or any known name, to add aliases to that company).
+    pub name: String,
+    /// Other names.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The names are common words: count them only in context.
+    #[serde(default)]
+    pub ambiguous: bool,
+}
+
+impl UserCompanies {
+    /// Parses a company file's text.
+    pub fn parse(text: &str) -> Result<UserCompanies, String> {
+        toml::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or("").to_string())
+    }
+}
+
 /// A pattern of the matcher: which company, the name as written, and whether
 /// that name is a common word.
 #[derive(Debug)]
@@ -51,6 +96,16 @@ pub struct Gazetteer {
     by_name: HashMap<String, usize>,
     /// Built on first use: looking names up does not need it.
     matcher: OnceLock<(AhoCorasick, Vec<Pattern>)>,
+}
+
+impl Clone for Gazetteer {
+    fn clone(&self) -> Self {
+        Gazetteer {
+            companies: self.companies.clone(),
+            by_name: self.by_name.clone(),
+            matcher: OnceLock::new(),
+        }
+    }
 }
 
 static BUILTIN: LazyLock<Gazetteer> = LazyLock::new(|| {
@@ -114,6 +169,91 @@ impl Gazetteer {
                 aliases,
                 ambiguous_aliases,
             });
+        }
+        Ok(Gazetteer {
+            companies,
+            by_name,
+            matcher: OnceLock::new(),
+        })
+    }
+
+    /// The built-in gazetteer changed by a user's company file: blocked names
+    /// removed, companies added, aliases added to known companies.
+    pub fn with_user(base: &Gazetteer, user: &UserCompanies) -> Result<Gazetteer, String> {
+        let blocked: Vec<String> = user.block.iter().map(|b| b.trim().to_lowercase()).collect();
+        let mut companies: Vec<Company> = base
+            .companies
+            .iter()
+            .filter(|c| !blocked.contains(&c.name.to_lowercase()))
+            .cloned()
+            .map(|mut c| {
+                let keep: Vec<bool> = c
+                    .aliases
+                    .iter()
+                    .map(|a| !blocked.contains(&a.to_lowercase()))
+                    .collect();
+                let mut k = keep.iter();
+                c.aliases.retain(|_| *k.next().unwrap_or(&true));
+                let mut k = keep.iter();
+                c.ambiguous_aliases.retain(|_| *k.next().unwrap_or(&true));
+                c
+            })
+            .collect();
+        for added in &user.companies {
+            let name = added.name.trim();
+            if name.is_empty() {
+                return Err("a [[company]] has an empty name".into());
+            }
+            let known = companies.iter().position(|c| {
+                c.name.eq_ignore_ascii_case(name)
+                    || c.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+            });
+            let target = match known {
+                Some(i) => i,
+                None => {
+                    companies.push(Company {
+                        name: name.to_string(),
+                        ambiguous: added.ambiguous,
+                        aliases: Vec::new(),
+                        ambiguous_aliases: Vec::new(),
+                    });
+                    companies.len() - 1
+                }
+            };
+            for alias in added
+                .aliases
+                .iter()
+                .map(|a| a.trim())
+                .filter(|a| !a.is_empty())
+            {
+                let company = &mut companies[target];
+                if !company.name.eq_ignore_ascii_case(alias)
+                    && !company
+                        .aliases
+                        .iter()
+                        .any(|a| a.eq_ignore_ascii_case(alias))
+                {
+                    company.aliases.push(alias.to_string());
+                    company.ambiguous_aliases.push(added.ambiguous);
+                }
+            }
+        }
+        Gazetteer::from_companies(companies)
+    }
+
+    fn from_companies(companies: Vec<Company>) -> Result<Gazetteer, String> {
+        let mut by_name = HashMap::new();
+        for (index, c) in companies.iter().enumerate() {
+            for key in std::iter::once(&c.name).chain(&c.aliases) {
+                if let Some(prev) = by_name.insert(key.to_lowercase(), index) {
+                    if prev != index {
+                        return Err(format!(
+                            "`{key}` names both {} and {}",
+                            companies[prev].name, c.name
+                        ));
+                    }
+                }
+            }
         }
         Ok(Gazetteer {
             companies,
@@ -357,6 +497,23 @@ mod tests {
         let g = Gazetteer::parse(SAMPLE).unwrap();
         assert!(g.find("Source: Bloomberg.com and bloomberg.com").is_empty());
         assert_eq!(g.find("said Bloomberg. Others"), vec!["Bloomberg"]);
+    }
+
+    #[test]
+    fn user_file_adds_blocks_and_extends() {
+        let base = Gazetteer::parse(SAMPLE).unwrap();
+        let user = UserCompanies::parse(
+            "block = [\"Intel\", \"Prime Video\"]\n[[company]]\nname = \"Acme Robotics\"\naliases = [\"Acme\"]\n[[company]]\nname = \"aws\"\naliases = [\"Amazon Logistics\"]\n",
+        )
+        .unwrap();
+        let g = Gazetteer::with_user(&base, &user).unwrap();
+        assert_eq!(
+            g.find("Acme and Intel; Prime Video; Amazon Logistics hires"),
+            vec!["Acme Robotics", "Amazon"]
+        );
+        assert!(g.find("Prime Video").is_empty());
+        assert_eq!(g.canonical("acme"), Some("Acme Robotics"));
+        assert!(UserCompanies::parse("[[company]]\nnom = 1").is_err());
     }
 
     #[test]

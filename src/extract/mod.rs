@@ -4,6 +4,7 @@
 pub mod companies;
 pub mod date;
 pub mod header;
+pub mod orgs;
 
 use jiff::civil::Date;
 
@@ -66,7 +67,14 @@ pub fn extract(raw: RawRecord, ctx: &ExtractContext<'_>) -> (Article, Vec<String
     scan.push_str(&title);
     scan.push('\n');
     scan.push_str(&body);
-    let companies = ctx.gazetteer.find(&scan);
+    let mut companies = ctx.gazetteer.find(&scan);
+    let detected = orgs::detect(&scan, |name| {
+        ctx.gazetteer.canonical(name).is_some()
+            || companies.iter().any(|c| c.eq_ignore_ascii_case(name))
+    });
+    companies.extend(detected.iter().cloned());
+    companies.sort_by_key(|n| n.to_lowercase());
+    companies.dedup();
 
     let title = if title.is_empty() {
         "(untitled)".to_string()
@@ -80,6 +88,7 @@ pub fn extract(raw: RawRecord, ctx: &ExtractContext<'_>) -> (Article, Vec<String
         body,
         date: pub_date,
         companies,
+        detected_companies: detected,
         url: raw.url,
         source: raw.source,
     };

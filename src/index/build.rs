@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use tantivy::{Index, IndexWriter, Term};
 
 use super::{
-    build_schema, gazetteer_fingerprint, incompatibility, read_meta, register_analyzers,
-    to_document, write_meta, Fields, IndexMeta,
+    build_schema, gazetteer_fingerprint, incompatibility, index_gazetteer, read_meta,
+    register_analyzers, to_document, write_meta, Fields, IndexMeta,
 };
 use crate::error::{shown, SearchError};
 use crate::extract::{extract, ExtractContext};
@@ -53,6 +53,9 @@ pub struct BuildOptions {
     pub writer_threads: usize,
     /// Throw the index's contents away and index everything again.
     pub rebuild: bool,
+    /// A company file (`companies.toml`) to install in the index folder; it
+    /// then applies to this and later runs, and to queries.
+    pub companies_file: Option<PathBuf>,
 }
 
 /// What a build did.
@@ -403,6 +406,15 @@ pub fn build_index(
         return Err(SearchError::NothingToIndex(shown.join(", ")));
     }
     let (opened, _lock) = open_for_writing(&opts.index_dir, opts.rebuild)?;
+    if let Some(file) = &opts.companies_file {
+        install_companies_file(file, &opts.index_dir)?;
+    }
+    let (gazetteer, user_companies) = index_gazetteer(&opts.index_dir)?;
+    // Another company file changes what every article is tagged with.
+    let reextract = opened
+        .meta
+        .as_ref()
+        .is_some_and(|m| m.user_companies != user_companies);
     let index = &opened.index;
     let fields = Fields::from_schema(&index.schema())?;
     let (threads, budget) = writer_budget(opts.writer_threads, opts.memory_bytes);
@@ -419,7 +431,10 @@ pub fn build_index(
     let sink = Writer {
         writer: &writer,
         fields,
-        ctx: ExtractContext::builtin(),
+        ctx: ExtractContext {
+            gazetteer: &gazetteer,
+            today: jiff::ZonedDateTime::now().date(),
+        },
         observer,
         indexed: AtomicU64::new(0),
         warnings: AtomicU64::new(0),
@@ -438,7 +453,9 @@ pub fn build_index(
             let hash = hash_file(&file.path).ok();
             let before = previous.get(&key).copied();
             let outcome = match (before, hash) {
-                (Some(state), Some(hash)) if state.hash == hash && state.skipped == 0 => {
+                (Some(state), Some(hash))
+                    if !reextract && state.hash == hash && state.skipped == 0 =>
+                {
                     Outcome::Unchanged(state)
                 }
                 _ => {
@@ -513,7 +530,7 @@ pub fn build_index(
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(SearchError::NothingToIndex(shown.join(", ")));
     }
-    let changed = summary.files > 0 || summary.removed > 0 || opts.rebuild;
+    let changed = summary.files > 0 || summary.removed > 0 || opts.rebuild || reextract;
     let same_paths = opened.meta.as_ref().map(|m| &m.paths) == Some(&summary.paths);
     if changed {
         writer.commit()?;
@@ -522,11 +539,11 @@ pub fn build_index(
     } else {
         writer.rollback()?;
     }
-    if changed || !same_paths {
-        write_meta(
-            &opts.index_dir,
-            &IndexMeta::new(&paths, summary.total_articles),
-        )?;
+    let same_companies = opened.meta.as_ref().map(|m| &m.user_companies) == Some(&user_companies);
+    if changed || !same_paths || !same_companies {
+        let mut meta = IndexMeta::new(&paths, summary.total_articles);
+        meta.user_companies = user_companies;
+        write_meta(&opts.index_dir, &meta)?;
     }
 
     let elapsed = started.elapsed();
@@ -535,6 +552,26 @@ pub fn build_index(
     summary.articles_per_second = (summary.indexed as f64 / secs).round();
     summary.megabytes_per_second = ((summary.bytes as f64 / 1e6 / secs) * 10.0).round() / 10.0;
     Ok(summary)
+}
+
+/// Checks a user's company file and copies it into the index folder.
+fn install_companies_file(file: &Path, dir: &Path) -> Result<(), SearchError> {
+    let text = std::fs::read_to_string(file).map_err(|source| SearchError::Io {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let user = crate::extract::companies::UserCompanies::parse(&text)
+        .map_err(|e| SearchError::BadArgument(format!("{}: {e}", file.display())))?;
+    crate::extract::companies::Gazetteer::with_user(
+        crate::extract::companies::Gazetteer::builtin(),
+        &user,
+    )
+    .map_err(|e| SearchError::BadArgument(format!("{}: {e}", file.display())))?;
+    let target = dir.join(super::USER_COMPANIES_FILE);
+    std::fs::write(&target, text).map_err(|source| SearchError::Io {
+        path: target,
+        source,
+    })
 }
 
 /// The paths to index: as given, else those the index was built from, else `seeds`.

@@ -10,6 +10,7 @@
 //! | `body`        | text (`en`), headline + body, not stored | ranking (one BM25 over the whole article), phrases |
 //! | `text`        | stored                            | the body, for snippets and display |
 //! | `company`     | lower-cased keyword, fast, stored | `--company`, `company:` and facets |
+//! | `company_detected` | stored                       | which companies were found by cues |
 //! | `year`        | u64, indexed, fast, stored        | `--year`/`--since`/`--until`, facets (0 = unknown) |
 //! | `date_key`    | u64 `YYYYMMDD`, fast              | newest-first sorting (0 = unknown) |
 //! | `date`, `date_source`, `url`, `source` | stored   | display                            |
@@ -35,9 +36,10 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::article::Article;
 use crate::error::SearchError;
+use crate::extract::companies::{Gazetteer, UserCompanies};
 
 /// Bumped whenever the schema, the analyzers or the stored values change meaning.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 /// Names the analyzers' behaviour; an index built with other analyzers must be rebuilt.
 pub const ANALYZER_VERSION: &str = "simple+long40+lower+ascii-fold+stem-en/1";
 /// Name of the English analyzer used for `title` and `body`.
@@ -64,6 +66,8 @@ pub struct Fields {
     pub text: Field,
     /// Canonical company names (multi-valued).
     pub company: Field,
+    /// The companies found by corporate cues rather than the gazetteer.
+    pub company_detected: Field,
     /// Publication year, 0 when unknown.
     pub year: Field,
     /// `YYYYMMDD` (or `YYYY0000` when only the year is known), 0 when unknown.
@@ -96,6 +100,7 @@ impl Fields {
             body: get("body")?,
             text: get("text")?,
             company: get("company")?,
+            company_detected: get("company_detected")?,
             year: get("year")?,
             date_key: get("date_key")?,
             date: get("date")?,
@@ -137,6 +142,7 @@ pub fn build_schema() -> Schema {
     b.add_text_field("body", whole);
     b.add_text_field("text", STORED);
     b.add_text_field("company", company);
+    b.add_text_field("company_detected", STORED);
     b.add_u64_field("year", INDEXED | FAST | STORED);
     b.add_u64_field("date_key", FAST);
     b.add_text_field("date", STORED);
@@ -184,6 +190,9 @@ pub struct IndexMeta {
     /// Fingerprint of the company gazetteer the articles were tagged with.
     #[serde(default)]
     pub gazetteer: String,
+    /// Fingerprint of the user's `companies.toml` applied (empty: none).
+    #[serde(default)]
+    pub user_companies: String,
     /// Version of `search` that built it.
     pub built_by: String,
     /// The paths it was built from, as given.
@@ -201,6 +210,7 @@ impl IndexMeta {
             schema_version: SCHEMA_VERSION,
             analyzer: ANALYZER_VERSION.to_string(),
             gazetteer: gazetteer_fingerprint(),
+            user_companies: String::new(),
             built_by: format!("search {}", env!("CARGO_PKG_VERSION")),
             paths: paths.iter().map(|p| p.display().to_string()).collect(),
             articles,
@@ -216,6 +226,34 @@ pub fn gazetteer_fingerprint() -> String {
         "{:016x}",
         xxhash_rust::xxh3::xxh3_64(crate::extract::companies::BUILTIN_TSV.as_bytes())
     )
+}
+
+/// The user's company file inside an index folder.
+pub const USER_COMPANIES_FILE: &str = "companies.toml";
+
+/// The gazetteer an index uses: the built-in one, changed by the index's
+/// `companies.toml` if there is one; and the fingerprint of that file.
+pub fn index_gazetteer(
+    dir: &Path,
+) -> Result<(std::borrow::Cow<'static, Gazetteer>, String), SearchError> {
+    let path = dir.join(USER_COMPANIES_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((
+                std::borrow::Cow::Borrowed(Gazetteer::builtin()),
+                String::new(),
+            ))
+        }
+        Err(source) => return Err(SearchError::Io { path, source }),
+    };
+    let bad = |reason: String| {
+        SearchError::BadArgument(format!("{}: {reason}", crate::error::shown(&path)))
+    };
+    let user = UserCompanies::parse(&text).map_err(bad)?;
+    let gazetteer = Gazetteer::with_user(Gazetteer::builtin(), &user).map_err(bad)?;
+    let fingerprint = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()));
+    Ok((std::borrow::Cow::Owned(gazetteer), fingerprint))
 }
 
 /// Why an index cannot be used as it is by this binary, if it cannot.
@@ -259,6 +297,9 @@ pub fn to_document(article: &Article, f: &Fields) -> TantivyDocument {
     doc.add_text(f.text, &article.body);
     for company in &article.companies {
         doc.add_text(f.company, company);
+    }
+    for company in &article.detected_companies {
+        doc.add_text(f.company_detected, company);
     }
     let year = article.date.year.map_or(0, |y| y.max(0) as u64);
     doc.add_u64(f.year, year);
