@@ -751,3 +751,34 @@ fn eval_companies_measures_the_seeds_without_the_corpus() {
     assert_eq!(v["false_negatives"], 1);
     assert_eq!(v["true_positives"], 19);
 }
+
+#[test]
+fn facets_command_counts_match_the_query_facets() {
+    let dir = indexed(&["seeds", "tests/data/news"]);
+    let out = search(&idx(&dir))
+        .args(["facets", "company", "--json", "-n", "100"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let f: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(f["facet"], "company");
+    let q = query_json(&dir, &["--limit", "0", "--facet-limit", "100"]);
+    assert_eq!(f["counts"], q["facets"]["company"]);
+    assert_eq!(f["total"], q["total"]);
+    // Years print as a histogram in time order, `unknown` last.
+    let out = search(&idx(&dir)).args(["facets", "year"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let years: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains('█'))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(years, ["2022", "2023", "2024", "2025", "2026", "unknown"]);
+    // Filtered by company, through an alias.
+    let out = search(&idx(&dir))
+        .args(["facets", "year", "--company", "AWS", "--json"])
+        .output()
+        .unwrap();
+    let f: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(f["total"], 5);
+}
