@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use search::query::{QueryRequest, SortOrder};
+use search::query::{DateBound, QueryRequest, SortOrder};
 
 const ABOUT: &str = "Fast local full-text search for news articles, with company and year facets.";
 
@@ -127,13 +127,13 @@ pub struct FacetsArgs {
     #[arg(short, long, value_name = "YEAR", conflicts_with_all = ["since", "until"], value_parser = clap::value_parser!(u16).range(1..=9999))]
     pub year: Option<u16>,
 
-    /// Only articles from this year or later
-    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(1..=9999))]
-    pub since: Option<u16>,
+    /// Only articles from this year or day (2024, 2024-03-01) or later
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<DateBound>,
 
-    /// Only articles from this year or earlier
-    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(1..=9999))]
-    pub until: Option<u16>,
+    /// Only articles from this year or day (2025, 2025-06-30) or earlier
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<DateBound>,
 
     /// Number of companies to list
     #[arg(short = 'n', long, value_name = "N", default_value_t = 20)]
@@ -324,13 +324,13 @@ pub struct QueryArgs {
     #[arg(short, long, value_name = "YEAR", conflicts_with_all = ["since", "until"], value_parser = clap::value_parser!(u16).range(1..=9999))]
     pub year: Option<u16>,
 
-    /// Only articles from this year or later
-    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(1..=9999))]
-    pub since: Option<u16>,
+    /// Only articles from this year or day (2024, 2024-03-01) or later
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<DateBound>,
 
-    /// Only articles from this year or earlier
-    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(1..=9999))]
-    pub until: Option<u16>,
+    /// Only articles from this year or day (2025, 2025-06-30) or earlier
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<DateBound>,
 
     /// Number of hits to show (0: only counts and facets)
     #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]

@@ -65,7 +65,14 @@ fn describe_filters(r: &SearchResults) -> String {
         parts.push(format!("company {}", r.filters.companies.join(" or ")));
     }
     match (r.filters.since, r.filters.until) {
-        (Some(a), Some(b)) if a == b => parts.push(format!("year {a}")),
+        (Some(a), Some(b)) if a == b => parts.push(format!(
+            "{} {a}",
+            if matches!(a, crate::query::DateBound::Year(_)) {
+                "year"
+            } else {
+                "day"
+            }
+        )),
         (Some(a), Some(b)) => parts.push(format!("years {a}-{b}")),
         (Some(a), None) => parts.push(format!("since {a}")),
         (None, Some(b)) => parts.push(format!("until {b}")),

@@ -79,6 +79,65 @@ pub const MAX_TIERED_TERMS: usize = 8;
 /// The BM25 `k1` parameter tantivy uses; bounds a term's score.
 const BM25_K1: f32 = 1.2;
 
+/// A bound of a date filter: a whole year, or one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum DateBound {
+    /// A year: from its first day or to its last.
+    Year(u16),
+    /// A day (`YYYY-MM-DD`).
+    Day(#[serde(serialize_with = "day_as_string")] jiff::civil::Date),
+}
+
+fn day_as_string<S: serde::Serializer>(d: &jiff::civil::Date, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&d.to_string())
+}
+
+impl DateBound {
+    /// The smallest `date_key` inside the bound. Articles known only by their
+    /// year (`YYYY0000`) count as the year's first day.
+    pub fn first_key(self) -> u64 {
+        match self {
+            DateBound::Year(y) => y as u64 * 10_000,
+            DateBound::Day(d) => d.year() as u64 * 10_000 + d.month() as u64 * 100 + d.day() as u64,
+        }
+    }
+
+    /// The largest `date_key` inside the bound.
+    pub fn last_key(self) -> u64 {
+        match self {
+            DateBound::Year(y) => y as u64 * 10_000 + 9_999,
+            DateBound::Day(_) => self.first_key(),
+        }
+    }
+}
+
+impl std::fmt::Display for DateBound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DateBound::Year(y) => write!(f, "{y}"),
+            DateBound::Day(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+impl std::str::FromStr for DateBound {
+    type Err = String;
+
+    /// `2024` or `2024-03-01`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Ok(year) = s.parse::<u16>() {
+            if (1..=9999).contains(&year) {
+                return Ok(DateBound::Year(year));
+            }
+        }
+        s.parse::<jiff::civil::Date>()
+            .map(DateBound::Day)
+            .map_err(|_| format!("`{s}` is not a year (2024) or a date (2024-03-01)"))
+    }
+}
+
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -99,10 +158,10 @@ pub struct QueryRequest {
     pub companies: Vec<String>,
     /// Keep only articles from this year.
     pub year: Option<u16>,
-    /// Keep only articles from this year or later.
-    pub since: Option<u16>,
-    /// Keep only articles from this year or earlier.
-    pub until: Option<u16>,
+    /// Keep only articles from this year or day or later.
+    pub since: Option<DateBound>,
+    /// Keep only articles from this year or day or earlier.
+    pub until: Option<DateBound>,
     /// Number of hits to return; 0 returns only counts and facets.
     pub limit: usize,
     /// Number of hits to skip.
@@ -171,10 +230,10 @@ pub struct Facets {
 pub struct AppliedFilters {
     /// Canonical company names searched for.
     pub companies: Vec<String>,
-    /// Smallest year kept.
-    pub since: Option<u16>,
-    /// Largest year kept.
-    pub until: Option<u16>,
+    /// Earliest year (a number) or day (`"YYYY-MM-DD"`) kept.
+    pub since: Option<DateBound>,
+    /// Latest year (a number) or day (`"YYYY-MM-DD"`) kept.
+    pub until: Option<DateBound>,
 }
 
 /// The answer to a [`QueryRequest`].
@@ -231,11 +290,13 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
         clauses.push((Occur::Must, filter(BooleanQuery::new(any_company))));
     }
     if filters.since.is_some() || filters.until.is_some() {
-        let lo = filters.since.unwrap_or(1).max(1) as u64;
-        let hi = filters.until.map_or(Bound::Unbounded, |y| {
-            Bound::Included(Term::from_field_u64(f.year, y as u64))
+        // On `date_key` (YYYYMMDD; YYYY0000 when only the year is known; 0 unknown):
+        // articles of unknown date never pass a date filter.
+        let lo = filters.since.map_or(1, |b| b.first_key()).max(1);
+        let hi = filters.until.map_or(Bound::Unbounded, |b| {
+            Bound::Included(Term::from_field_u64(f.date_key, b.last_key()))
         });
-        let range = RangeQuery::new(Bound::Included(Term::from_field_u64(f.year, lo)), hi);
+        let range = RangeQuery::new(Bound::Included(Term::from_field_u64(f.date_key, lo)), hi);
         clauses.push((Occur::Must, filter(range)));
     }
     let query = BooleanQuery::new(clauses);
@@ -471,7 +532,7 @@ fn resolve_filters(
         }
     }
     let (since, until) = match req.year {
-        Some(y) => (Some(y), Some(y)),
+        Some(y) => (Some(DateBound::Year(y)), Some(DateBound::Year(y))),
         None => (req.since, req.until),
     };
     let filters = AppliedFilters {

@@ -766,7 +766,10 @@ fn facets_command_counts_match_the_query_facets() {
     assert_eq!(f["counts"], q["facets"]["company"]);
     assert_eq!(f["total"], q["total"]);
     // Years print as a histogram in time order, `unknown` last.
-    let out = search(&idx(&dir)).args(["facets", "year"]).output().unwrap();
+    let out = search(&idx(&dir))
+        .args(["facets", "year"])
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let years: Vec<&str> = text
         .lines()
@@ -781,4 +784,37 @@ fn facets_command_counts_match_the_query_facets() {
         .unwrap();
     let f: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(f["total"], 5);
+}
+
+#[test]
+fn since_and_until_take_years_or_days() {
+    let dir = indexed(&["seeds", "tests/data/news"]);
+    let dates = |args: &[&str]| -> Vec<String> {
+        let mut full = args.to_vec();
+        full.extend(["-n", "50", "--sort", "date"]);
+        query_json(&dir, &full)["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                h["date"]
+                    .as_str()
+                    .map_or_else(|| h["year"].to_string(), str::to_string)
+            })
+            .collect()
+    };
+    assert_eq!(
+        dates(&["--since", "2025-01-30", "--until", "2025-12-31"]),
+        ["2025-10-20", "2025-05-30", "2025-02-03"]
+    );
+    assert_eq!(dates(&["--until", "2022-12-31"]), ["2022-09-01"]);
+    let v = query_json(&dir, &["--since", "2025-02-01", "--limit", "0"]);
+    assert_eq!(v["filters"]["since"], "2025-02-01");
+    search(&idx(&dir))
+        .args(["query", "--since", "2025-02-30"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is not a year (2024) or a date (2024-03-01)",
+        ));
 }

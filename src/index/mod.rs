@@ -12,7 +12,7 @@
 //! | `company`     | lower-cased keyword, fast, stored | `--company`, `company:` and facets |
 //! | `company_detected` | stored                       | which companies were found by cues |
 //! | `year`        | u64, indexed, fast, stored        | `--year`/`--since`/`--until`, facets (0 = unknown) |
-//! | `date_key`    | u64 `YYYYMMDD`, fast              | newest-first sorting (0 = unknown) |
+//! | `date_key`    | u64 `YYYYMMDD`, indexed, fast     | date filters, newest-first sorting (0 = unknown) |
 //! | `date`, `date_source`, `url`, `source` | stored   | display                            |
 //!
 //! Building (and updating) lives in [`build`]; this module holds the schema,
@@ -39,7 +39,7 @@ use crate::error::SearchError;
 use crate::extract::companies::{Gazetteer, UserCompanies};
 
 /// Bumped whenever the schema, the analyzers or the stored values change meaning.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 /// Names the analyzers' behaviour; an index built with other analyzers must be rebuilt.
 pub const ANALYZER_VERSION: &str = "simple+long40+lower+ascii-fold+stem-en/1";
 /// Name of the English analyzer used for `title` and `body`.
@@ -144,7 +144,7 @@ pub fn build_schema() -> Schema {
     b.add_text_field("company", company);
     b.add_text_field("company_detected", STORED);
     b.add_u64_field("year", INDEXED | FAST | STORED);
-    b.add_u64_field("date_key", FAST);
+    b.add_u64_field("date_key", INDEXED | FAST);
     b.add_text_field("date", STORED);
     b.add_text_field("date_source", STORED);
     b.add_text_field("url", STORED);
