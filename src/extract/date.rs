@@ -195,16 +195,49 @@ pub fn parse_date_field(s: &str) -> Option<WrittenDate> {
 /// speaks of is a good guess of when it was published when nothing better is known.
 pub fn latest_year_mentioned(text: &str, max_year: i16) -> Option<i16> {
     YEAR.find_iter(text)
+        .filter_map(|m| year_at(text, m, max_year))
+        .max()
+}
+
+/// The year a regex match stands for, unless it is part of a larger number
+/// (`2,025`, `2025.5`, `$2025`) or out of range.
+fn year_at(text: &str, m: regex::Match<'_>, max_year: i16) -> Option<i16> {
+    let before = text[..m.start()].chars().next_back();
+    let mut after = text[m.end()..].chars();
+    let (next, second) = (after.next(), after.next());
+    let glued = matches!(before, Some(',' | '.' | '$' | '£' | '€'))
+        || (matches!(next, Some(',' | '.')) && second.is_some_and(|c| c.is_ascii_digit()));
+    let year: i16 = m.as_str().parse().ok()?;
+    (!glued && (1800..=max_year).contains(&year)).then_some(year)
+}
+
+/// Words before a year that put it in the future or make it an end point
+/// (`by 2010`, `until 2008`, `the end of 2006`).
+static FUTURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:by|until|till|before|through|to|next|from now|target|targets|forecast for|expected in|plans? for|due in)\s+(?:the\s+(?:end|middle|start|beginning)\s+of\s+)?(?:early\s+|mid-?\s*|late\s+)?$")
+        .expect("valid regex")
+});
+
+/// Words right after a year that make it the subject of a future (`2009 will`).
+static FUTURE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*,?\s*(?:will|would|is expected|are expected|is due|are due|is set to|are set to)\b")
+        .expect("valid regex")
+});
+
+/// Like [`latest_year_mentioned`], but only years the text speaks of as past
+/// or present: `by 2010`, `until 2008` and `2009 will see` do not count.
+pub fn latest_past_year(text: &str, max_year: i16) -> Option<i16> {
+    YEAR.find_iter(text)
         .filter(|m| {
-            // Not part of a larger number such as 2,025 or 2025.5 or $2025.
-            let before = text[..m.start()].chars().next_back();
-            let after = text[m.end()..].chars().next();
-            !matches!(before, Some(',' | '.' | '$' | '£' | '€'))
-                && !matches!(after, Some(',') if text[m.end()..].chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
-                && !matches!(after, Some('.') if text[m.end()..].chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+            let from = text[..m.start()]
+                .char_indices()
+                .rev()
+                .nth(29)
+                .map_or(0, |(i, _)| i);
+            !FUTURE_BEFORE.is_match(&text[from..m.start()])
+                && !FUTURE_AFTER.is_match(&text[m.end()..])
         })
-        .filter_map(|m| m.as_str().parse::<i16>().ok())
-        .filter(|y| (1800..=max_year).contains(y))
+        .filter_map(|m| year_at(text, m, max_year))
         .max()
 }
 
@@ -212,6 +245,23 @@ pub fn latest_year_mentioned(text: &str, max_year: i16) -> Option<i16> {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn past_years_only() {
+        assert_eq!(
+            latest_past_year("Sales rose in 2004 and will double by 2008.", 2026),
+            Some(2004)
+        );
+        assert_eq!(
+            latest_past_year("In 2005 profits fell. 2007 will be better.", 2026),
+            Some(2005)
+        );
+        assert_eq!(latest_past_year("until the end of 2006", 2026), None);
+        assert_eq!(
+            latest_past_year("cuts in 2025 followed 2024's", 2026),
+            Some(2025)
+        );
+    }
 
     fn full(y: i16, m: i8, d: i8) -> WrittenDate {
         WrittenDate::Full(date(y, m, d))

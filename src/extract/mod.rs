@@ -95,8 +95,9 @@ pub fn extract(raw: RawRecord, ctx: &ExtractContext<'_>) -> (Article, Vec<String
     (article, notes)
 }
 
-/// Completes a written date: a month and day gets the year the text points to;
-/// no date at all gets the latest year the text mentions (both marked inferred).
+/// Completes a written date: a month and day gets the latest year the text
+/// mentions; no date at all gets the latest year the text speaks of as past or
+/// present (both marked inferred).
 fn resolve_date(written: Option<WrittenDate>, title: &str, body: &str, today: Date) -> PubDate {
     let latest = || {
         date::latest_year_mentioned(title, today.year())
@@ -123,7 +124,12 @@ fn resolve_date(written: Option<WrittenDate>, title: &str, body: &str, today: Da
                 None => PubDate::UNKNOWN,
             }
         }
-        None => match latest() {
+        // With nothing written, only years spoken of as past or present count.
+        None => match date::latest_past_year(title, today.year())
+            .into_iter()
+            .chain(date::latest_past_year(body, today.year()))
+            .max()
+        {
             Some(year) => PubDate {
                 date: None,
                 year: Some(year),
