@@ -81,7 +81,17 @@ fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
     let observer = CliObserver::new(show_progress);
     let summary = build_index(&opts, &observer);
     observer.bar.finish_and_clear();
-    let summary = summary?;
+    let summary = match summary {
+        Ok(summary) => summary,
+        // Engine errors (disk full, I/O) say little on their own: name the index.
+        Err(search::SearchError::Tantivy(e)) => {
+            return Err(anyhow::Error::new(e).context(format!(
+                "writing the index at {} failed; the previous index is unchanged",
+                search::error::shown(&cli.index)
+            )))
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut out = stdout(cli);
     if args.json {
         output::print_json(&mut out, &summary)?;

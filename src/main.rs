@@ -21,7 +21,13 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if commands::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let chain: Vec<String> = err.chain().map(|e| e.to_string()).collect();
+            // Each cause once: typed errors often repeat their source's text.
+            let mut chain: Vec<String> = Vec::new();
+            for cause in err.chain().map(|e| e.to_string()) {
+                if !chain.last().is_some_and(|prev| prev.contains(&cause)) {
+                    chain.push(cause);
+                }
+            }
             eprintln!("search: error: {}", chain.join(": "));
             ExitCode::from(2)
         }

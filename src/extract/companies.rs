@@ -384,8 +384,11 @@ impl Gazetteer {
         }
         // A capitalised common word at the start of a sentence or line
         // (`Next year`, `Three people`) says nothing; elsewhere, or as a
-        // possessive (`Apple's`), the capital marks a name.
-        !pattern.ambiguous || !starts_sentence(text, start) || is_possessive(text, end)
+        // possessive (`Apple's`), the capital marks a name. After another
+        // capitalised word it is part of a longer name (`Liam Fox`, `Big Apple`).
+        !pattern.ambiguous
+            || ((!starts_sentence(text, start) || is_possessive(text, end))
+                && !after_capitalised_word(text, start))
     }
 }
 
@@ -411,6 +414,21 @@ fn starts_sentence(text: &str, start: usize) -> bool {
         None => true,
         Some(c) => matches!(c, '.' | '!' | '?' | '\n' | '\r' | ':' | ';'),
     }
+}
+
+/// True if the word before `start` (on the same line) is capitalised.
+fn after_capitalised_word(text: &str, start: usize) -> bool {
+    let before = &text[..start];
+    let trimmed = before.trim_end_matches([' ', '\t']);
+    if trimmed.len() == before.len() {
+        return false;
+    }
+    let word = trimmed
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    word.chars().next().is_some_and(char::is_uppercase)
+        && word.chars().last().is_some_and(char::is_alphabetic)
 }
 
 /// True if the name is followed by a possessive `'s`.

@@ -25,6 +25,10 @@ pub use build::{build_index, writer_budget, BuildObserver, BuildOptions, BuildSu
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, Lock, MmapDirectory, WatchCallback, WatchHandle,
+};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
@@ -354,7 +358,8 @@ pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
             })
         }
     }
-    let index = Index::open_in_dir(dir)?;
+    let directory = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+    let index = Index::open(ReadOnlyTolerant(directory))?;
     register_analyzers(&index);
     let fields = Fields::from_schema(&index.schema())?;
     let reader = index
@@ -367,4 +372,63 @@ pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
         fields,
         dir: dir.to_path_buf(),
     })
+}
+
+/// The index folder as tantivy sees it for searching: a memory-mapped
+/// directory that also works on read-only media. Readers take a lock file
+/// while loading the index metadata; where no file can be created (a
+/// read-only mount, a folder of someone else's), nobody can be writing
+/// either, so searching goes on without it.
+#[derive(Debug, Clone)]
+struct ReadOnlyTolerant(MmapDirectory);
+
+impl Directory for ReadOnlyTolerant {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> Result<std::sync::Arc<dyn tantivy::directory::FileHandle>, OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.0.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.0.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<tantivy::directory::WritePtr, OpenWriteError> {
+        self.0.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.0.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        match self.0.acquire_lock(lock) {
+            Err(LockError::IoError(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+                ) =>
+            {
+                Ok(DirectoryLock::from(Box::new(())))
+            }
+            other => other,
+        }
+    }
+
+    fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.0.watch(callback)
+    }
 }
