@@ -119,21 +119,8 @@ pub struct FacetsArgs {
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
 
-    /// Only articles mentioning this company (any alias); repeat for any of several
-    #[arg(short, long, value_name = "NAME")]
-    pub company: Vec<String>,
-
-    /// Only articles from this year
-    #[arg(short, long, value_name = "YEAR", conflicts_with_all = ["since", "until"], value_parser = clap::value_parser!(u16).range(1..=9999))]
-    pub year: Option<u16>,
-
-    /// Only articles from this year or day (2024, 2024-03-01) or later
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<DateBound>,
-
-    /// Only articles from this year or day (2025, 2025-06-30) or earlier
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<DateBound>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
 
     /// Number of companies to list
     #[arg(short = 'n', long, value_name = "N", default_value_t = 20)]
@@ -149,10 +136,10 @@ impl FacetsArgs {
     pub fn to_request(&self) -> QueryRequest {
         QueryRequest {
             text: self.query.join(" "),
-            companies: self.company.clone(),
-            year: self.year,
-            since: self.since,
-            until: self.until,
+            companies: self.filters.company.clone(),
+            year: self.filters.year,
+            since: self.filters.since,
+            until: self.filters.until,
             limit: 0,
             company_facet_limit: self.limit,
             ..QueryRequest::default()
@@ -309,13 +296,9 @@ pub struct IndexArgs {
     pub threads: Option<u64>,
 }
 
-/// Arguments of `search query`.
+/// The filters `search query` and `search facets` share.
 #[derive(Debug, Args)]
-pub struct QueryArgs {
-    /// The query; words may be given without quotes. Empty lists every article (newest first)
-    #[arg(value_name = "QUERY")]
-    pub query: Vec<String>,
-
+pub struct FilterArgs {
     /// Only articles mentioning this company (any alias: AWS means Amazon); repeat for any of several
     #[arg(short, long, value_name = "NAME")]
     pub company: Vec<String>,
@@ -331,6 +314,17 @@ pub struct QueryArgs {
     /// Only articles from this year or day (2025, 2025-06-30) or earlier
     #[arg(long, value_name = "DATE")]
     pub until: Option<DateBound>,
+}
+
+/// Arguments of `search query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The query; words may be given without quotes. Empty lists every article (newest first)
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
 
     /// Number of hits to show (0: only counts and facets)
     #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
@@ -367,10 +361,10 @@ impl QueryArgs {
     pub fn to_request(&self) -> QueryRequest {
         QueryRequest {
             text: self.query.join(" "),
-            companies: self.company.clone(),
-            year: self.year,
-            since: self.since,
-            until: self.until,
+            companies: self.filters.company.clone(),
+            year: self.filters.year,
+            since: self.filters.since,
+            until: self.filters.until,
             limit: self.limit,
             offset: self.offset,
             sort: match self.sort {

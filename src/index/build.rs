@@ -293,12 +293,8 @@ fn read_states(dir: &Path) -> HashMap<String, FileState> {
 }
 
 fn write_states(dir: &Path, states: &BTreeMap<String, FileState>) -> Result<(), SearchError> {
-    let path = dir.join(FILES_FILE);
-    let tmp = dir.join(format!("{FILES_FILE}.tmp"));
     let json = serde_json::to_vec(states).expect("file states serialise");
-    std::fs::write(&tmp, json)
-        .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|source| SearchError::Io { path, source })
+    super::write_atomically(&dir.join(FILES_FILE), &json)
 }
 
 /// xxh3 of a file's bytes, read in large blocks.

@@ -274,14 +274,23 @@ pub fn incompatibility(meta: &IndexMeta) -> Option<String> {
     }
 }
 
-/// Writes `search-meta.json` atomically (temporary file, then rename).
+/// Writes `search-meta.json` atomically.
 pub(crate) fn write_meta(dir: &Path, meta: &IndexMeta) -> Result<(), SearchError> {
-    let path = dir.join(META_FILE);
-    let tmp = dir.join(format!("{META_FILE}.tmp"));
-    let json = serde_json::to_string_pretty(meta).expect("meta serialises");
-    std::fs::write(&tmp, json)
-        .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|source| SearchError::Io { path, source })
+    let json = serde_json::to_vec_pretty(meta).expect("meta serialises");
+    write_atomically(&dir.join(META_FILE), &json)
+}
+
+/// Writes a file so that readers see the old content or the new, never a
+/// mixture: a temporary file beside it, then a rename.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SearchError> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|source| SearchError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 /// Reads `search-meta.json`, if it is there and readable.
