@@ -151,6 +151,11 @@ impl BuildObserver for CliObserver {
         }
     }
 
+    fn committing(&self) {
+        self.bar.set_message("committing and merging segments");
+        self.bar.tick();
+    }
+
     fn warning(&self, warning: &Warning) {
         let line = search::text::sanitize_for_terminal(&warning.to_string());
         self.bar.suspend(|| eprintln!("search: warning: {line}"));

@@ -110,6 +110,8 @@ pub trait BuildObserver: Sync {
     fn file_done(&self, bytes: u64);
     /// Called for every warning.
     fn warning(&self, warning: &Warning);
+    /// Called when every file is read and the commit (with segment merges) starts.
+    fn committing(&self) {}
 }
 
 /// An observer that reports nothing.
@@ -529,6 +531,7 @@ pub fn build_index(
     let changed = summary.files > 0 || summary.removed > 0 || opts.rebuild || reextract;
     let same_paths = opened.meta.as_ref().map(|m| &m.paths) == Some(&summary.paths);
     if changed {
+        observer.committing();
         writer.commit()?;
         writer.wait_merging_threads()?;
         write_states(&opts.index_dir, &states)?;
