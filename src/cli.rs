@@ -186,7 +186,7 @@ pub struct EvalArgs {
     pub json: bool,
 
     /// Weight of title matches (experiment; default as `search query`)
-    #[arg(long, value_name = "W", default_value_t = 1.0)]
+    #[arg(long, value_name = "W", default_value_t = 1.0, value_parser = parse_boost)]
     pub title_boost: f32,
 
     /// Rank by BM25 alone, without the phrase / all-words tiers (experiment)
@@ -375,5 +375,13 @@ impl QueryArgs {
             literal: false,
             ranking: Default::default(),
         }
+    }
+}
+
+/// A title boost between 0 and 100.
+fn parse_boost(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(w) if (0.0..=100.0).contains(&w) => Ok(w),
+        _ => Err(format!("`{s}` is not a weight between 0 and 100")),
     }
 }

@@ -246,7 +246,14 @@ pub fn read_run(path: &Path) -> Result<Run, SearchError> {
         .map(|(qid, mut docs)| {
             // trec_eval's order: score descending, then document id descending.
             docs.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
-            (qid, docs.into_iter().map(|(_, d)| d).collect())
+            // A document listed twice counts once, at its best rank.
+            let mut seen = std::collections::HashSet::new();
+            let docs = docs
+                .into_iter()
+                .map(|(_, d)| d)
+                .filter(|d| seen.insert(d.clone()))
+                .collect();
+            (qid, docs)
         })
         .collect())
 }
@@ -281,8 +288,11 @@ pub fn trec_metrics(run: &Run, qrels: &Qrels) -> Metrics {
             continue;
         }
         sum.queries += 1;
-        let empty = Vec::new();
-        let docs = run.get(qid).unwrap_or(&empty);
+        let mut seen = std::collections::HashSet::new();
+        let docs: Vec<&String> = run
+            .get(qid)
+            .map(|d| d.iter().filter(|d| seen.insert(*d)).collect())
+            .unwrap_or_default();
         let grade = |doc: &String| judged.get(doc).copied().unwrap_or(0);
         let mut hits = 0usize;
         let mut precision_sum = 0.0;

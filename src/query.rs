@@ -99,6 +99,8 @@ impl DateBound {
     pub fn first_key(self) -> u64 {
         match self {
             DateBound::Year(y) => y as u64 * 10_000,
+            // From January 1st on, articles known only by their year belong in.
+            DateBound::Day(d) if d.month() == 1 && d.day() == 1 => d.year() as u64 * 10_000,
             DateBound::Day(d) => d.year() as u64 * 10_000 + d.month() as u64 * 100 + d.day() as u64,
         }
     }
@@ -107,7 +109,7 @@ impl DateBound {
     pub fn last_key(self) -> u64 {
         match self {
             DateBound::Year(y) => y as u64 * 10_000 + 9_999,
-            DateBound::Day(_) => self.first_key(),
+            DateBound::Day(d) => d.year() as u64 * 10_000 + d.month() as u64 * 100 + d.day() as u64,
         }
     }
 }
@@ -133,8 +135,10 @@ impl std::str::FromStr for DateBound {
             }
         }
         s.parse::<jiff::civil::Date>()
+            .ok()
+            .filter(|d| d.year() >= 1)
             .map(DateBound::Day)
-            .map_err(|_| format!("`{s}` is not a year (2024) or a date (2024-03-01)"))
+            .ok_or_else(|| format!("`{s}` is not a year (2024) or a date (2024-03-01)"))
     }
 }
 
@@ -470,6 +474,10 @@ pub fn rank_ids(
     if text.is_empty() || depth == 0 {
         return Ok(Vec::new());
     }
+    let depth = depth.min(searcher.num_docs() as usize);
+    if depth == 0 {
+        return Ok(Vec::new());
+    }
     let main = main_query(idx, &searcher, text, true, ranking)?;
     let top = guarded(|| {
         Ok(searcher.search(
@@ -775,6 +783,9 @@ fn tier_step(num_docs: u64, terms: usize, title_boost: Score) -> Score {
     let idf_max = (1.0 + (n + 0.5) / 0.5).ln();
     let bound = terms as f32 * idf_max * (BM25_K1 + 1.0) * (1.0 + title_boost.max(0.0));
     // A power of two, so that the bonus comes off the score exactly.
+    if !bound.is_finite() {
+        return 0.0;
+    }
     let mut step = 1.0;
     while step <= bound {
         step *= 2.0;

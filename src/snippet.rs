@@ -232,8 +232,9 @@ fn widen(body: &str, core: Range<usize>, bytes: usize) -> Range<usize> {
     if start > 0 {
         // Start after a space, so no word is cut.
         start = body[start..core.start]
-            .find(char::is_whitespace)
-            .map_or(core.start, |i| start + i + 1);
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(core.start, |(i, c)| start + i + c.len_utf8());
     }
     if end < body.len() {
         end = body[core.end..end]
@@ -377,6 +378,20 @@ mod tests {
         let s = maker(&["zebra"], &[]).make("Plain opening text. More.");
         assert_eq!(s.text, "Plain opening text. More.");
         assert!(s.highlights.is_empty());
+    }
+
+    #[test]
+    fn wide_spaces_do_not_split_characters() {
+        let body = format!(
+            "{}\u{A0}layoffs at the plant. {}",
+            "a".repeat(100),
+            "b ".repeat(50)
+        );
+        let s = maker(&["layoff"], &[]).make(&body);
+        assert_eq!(marked(&s), ["layoffs"]);
+        let body = format!("x\u{3000}{}\u{202F}layoffs here", "word ".repeat(40));
+        let s = maker(&["layoff"], &[]).make(&body);
+        assert_eq!(marked(&s), ["layoffs"]);
     }
 
     #[test]

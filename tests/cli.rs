@@ -808,6 +808,11 @@ fn since_and_until_take_years_or_days() {
         ["2025-10-20", "2025-05-30", "2025-02-03"]
     );
     assert_eq!(dates(&["--until", "2022-12-31"]), ["2022-09-01"]);
+    // From January 1st on, articles known only by their year are in.
+    assert_eq!(
+        dates(&["--since", "2024-01-01", "--until", "2024-12-31"]),
+        ["2024-03-03", "2024"]
+    );
     let v = query_json(&dir, &["--since", "2025-02-01", "--limit", "0"]);
     assert_eq!(v["filters"]["since"], "2025-02-01");
     search(&idx(&dir))

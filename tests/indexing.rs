@@ -389,3 +389,38 @@ fn a_users_company_file_changes_results_after_index() {
         .stderr(predicate::str::contains("companies.toml"));
     assert_eq!(count(&index, &["--company", "Teamsters Union"]), 1);
 }
+
+/// A run killed between its commit and its record of the files (simulated by
+/// losing `search-files.json`) must not leave articles twice.
+#[test]
+fn a_lost_file_record_never_duplicates_articles() {
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    summary(&index, &["seeds"]);
+    std::fs::remove_file(index.join("search-files.json")).unwrap();
+    let v = summary(&index, &["seeds"]);
+    assert_eq!(v["indexed"], 3, "everything is read again: {v}");
+    assert_eq!(count(&index, &[]), 3);
+    std::fs::write(index.join("search-files.json"), "{ not json").unwrap();
+    summary(&index, &["seeds"]);
+    assert_eq!(count(&index, &[]), 3);
+}
+
+#[test]
+fn emptying_the_folder_removes_its_articles() {
+    let tmp = TempDir::new().unwrap();
+    let corpus = tmp.path().join("news");
+    std::fs::create_dir(&corpus).unwrap();
+    article(
+        &corpus,
+        "a.txt",
+        "Amazon cuts jobs in Seattle",
+        "Amazon said.",
+    );
+    let index = tmp.path().join("idx");
+    summary(&index, &[corpus.to_str().unwrap()]);
+    std::fs::remove_file(corpus.join("a.txt")).unwrap();
+    let v = summary(&index, &[]);
+    assert_eq!(v["removed"], 1);
+    assert_eq!(count(&index, &[]), 0);
+}

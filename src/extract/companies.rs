@@ -96,6 +96,8 @@ pub struct Gazetteer {
     by_name: HashMap<String, usize>,
     /// Built on first use: looking names up does not need it.
     matcher: OnceLock<(AhoCorasick, Vec<Pattern>)>,
+    /// Lower-cased names a user's company file blocks (also for detected companies).
+    blocked: Vec<String>,
 }
 
 impl Clone for Gazetteer {
@@ -104,6 +106,7 @@ impl Clone for Gazetteer {
             companies: self.companies.clone(),
             by_name: self.by_name.clone(),
             matcher: OnceLock::new(),
+            blocked: self.blocked.clone(),
         }
     }
 }
@@ -174,6 +177,7 @@ impl Gazetteer {
             companies,
             by_name,
             matcher: OnceLock::new(),
+            blocked: Vec::new(),
         })
     }
 
@@ -204,9 +208,9 @@ impl Gazetteer {
             if name.is_empty() {
                 return Err("a [[company]] has an empty name".into());
             }
+            let key = name.to_lowercase();
             let known = companies.iter().position(|c| {
-                c.name.eq_ignore_ascii_case(name)
-                    || c.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+                c.name.to_lowercase() == key || c.aliases.iter().any(|a| a.to_lowercase() == key)
             });
             let target = match known {
                 Some(i) => i,
@@ -227,18 +231,27 @@ impl Gazetteer {
                 .filter(|a| !a.is_empty())
             {
                 let company = &mut companies[target];
-                if !company.name.eq_ignore_ascii_case(alias)
+                let alias_key = alias.to_lowercase();
+                if company.name.to_lowercase() != alias_key
                     && !company
                         .aliases
                         .iter()
-                        .any(|a| a.eq_ignore_ascii_case(alias))
+                        .any(|a| a.to_lowercase() == alias_key)
                 {
                     company.aliases.push(alias.to_string());
                     company.ambiguous_aliases.push(added.ambiguous);
                 }
             }
         }
-        Gazetteer::from_companies(companies)
+        let mut gazetteer = Gazetteer::from_companies(companies)?;
+        gazetteer.blocked = blocked;
+        Ok(gazetteer)
+    }
+
+    /// True if a user's company file blocks this name.
+    pub fn is_blocked(&self, name: &str) -> bool {
+        let key = name.to_lowercase();
+        self.blocked.contains(&key)
     }
 
     fn from_companies(companies: Vec<Company>) -> Result<Gazetteer, String> {
@@ -259,6 +272,7 @@ impl Gazetteer {
             companies,
             by_name,
             matcher: OnceLock::new(),
+            blocked: Vec::new(),
         })
     }
 
@@ -530,6 +544,7 @@ mod tests {
             vec!["Acme Robotics", "Amazon"]
         );
         assert!(g.find("Prime Video").is_empty());
+        assert!(g.is_blocked("intel"));
         assert_eq!(g.canonical("acme"), Some("Acme Robotics"));
         assert!(UserCompanies::parse("[[company]]\nnom = 1").is_err());
     }

@@ -68,10 +68,13 @@ pub fn extract(raw: RawRecord, ctx: &ExtractContext<'_>) -> (Article, Vec<String
     scan.push('\n');
     scan.push_str(&body);
     let mut companies = ctx.gazetteer.find(&scan);
-    let detected = orgs::detect(&scan, |name| {
+    let detected: Vec<String> = orgs::detect(&scan, |name| {
         ctx.gazetteer.canonical(name).is_some()
             || companies.iter().any(|c| c.eq_ignore_ascii_case(name))
-    });
+    })
+    .into_iter()
+    .filter(|name| !ctx.gazetteer.is_blocked(name))
+    .collect();
     companies.extend(detected.iter().cloned());
     companies.sort_by_key(|n| n.to_lowercase());
     companies.dedup();

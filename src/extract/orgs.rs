@@ -91,7 +91,7 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
         .join("|");
     let word = r"(?:[A-Z][\p{L}\p{N}&'’.-]*|&)";
     Regex::new(&format!(
-        r"\b(?P<name>{word}(?:\s+{word}){{0,4}}?\s+(?:{CORPORATE_WORDS}))(?:\s*,?\s+(?:{legal}))?\b|\b(?P<legal>{word}(?:\s+{word}){{0,3}}?),?\s+(?:{legal})(?:\W|$)"
+        r"\b(?P<name>{word}(?:[ \t]+{word}){{0,4}}?[ \t]+(?:{CORPORATE_WORDS}))(?:[ \t]*,?[ \t]+(?:{legal}))?\b|\b(?P<legal>{word}(?:[ \t]+{word}){{0,3}}?),?[ \t]+(?:{legal})(?:\W|$)"
     ))
     .expect("valid regex")
 });
@@ -167,7 +167,7 @@ pub fn detect(text: &str, known: impl Fn(&str) -> bool) -> Vec<String> {
         if name.chars().count() < 3
             || !single_ok
             || crosses_sentence
-            || NOT_COMPANIES.iter().any(|w| name.contains(w))
+            || NOT_COMPANIES.iter().any(|w| contains_words(&name, w))
             || known(&name)
             || (1..words.len()).any(|n| known(&words[..n].join(" ")))
             || words
@@ -181,6 +181,16 @@ pub fn detect(text: &str, known: impl Fn(&str) -> bool) -> Vec<String> {
         }
     }
     found
+}
+
+/// True if `words` occurs in `name` as whole words (`Federal` is not in `Federal-Mogul`).
+fn contains_words(name: &str, words: &str) -> bool {
+    name.match_indices(words).any(|(i, m)| {
+        let before = name[..i].chars().next_back();
+        let after = name[i + m.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '-')
+            && !after.is_some_and(|c| c.is_alphanumeric() || c == '-')
+    })
 }
 
 #[cfg(test)]
@@ -217,6 +227,11 @@ mod tests {
             "known names are left to the gazetteer"
         );
         assert!(run("The Group said").is_empty());
+        assert_eq!(run("Layoffs Hit Tech\nAcme Group said"), vec!["Acme Group"]);
+        assert_eq!(
+            run("Federal-Mogul Corporation rose"),
+            vec!["Federal-Mogul Corporation"]
+        );
         assert!(run("at the Consumer Electronics Show").is_empty());
         assert!(run("in India. Steel Ltd said").is_empty());
         assert_eq!(

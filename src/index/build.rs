@@ -277,6 +277,7 @@ fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Opened, WriterLock), S
 
 /// Removes the files of an index this run created and left empty.
 fn remove_created_index(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join(super::USER_COMPANIES_FILE));
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.filter_map(Result::ok) {
             if is_index_file(&entry.file_name().to_string_lossy()) {
@@ -287,11 +288,10 @@ fn remove_created_index(dir: &Path) {
     let _ = std::fs::remove_dir(dir);
 }
 
-fn read_states(dir: &Path) -> HashMap<String, FileState> {
-    std::fs::read(dir.join(FILES_FILE))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
+/// The file states of the last run; `None` if missing or unreadable.
+fn read_states(dir: &Path) -> Option<HashMap<String, FileState>> {
+    let bytes = std::fs::read(dir.join(FILES_FILE)).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 fn write_states(dir: &Path, states: &BTreeMap<String, FileState>) -> Result<(), SearchError> {
@@ -399,13 +399,22 @@ pub fn build_index(
     let started = Instant::now();
     let paths = resolve_paths(opts);
     let found = ingest::discover(&paths, Some(&opts.index_dir))?;
-    if found.files.is_empty() {
+    // An index whose folder emptied goes on, to remove the vanished articles.
+    if found.files.is_empty() && read_meta(&opts.index_dir).is_none() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(SearchError::NothingToIndex(shown.join(", ")));
     }
+    // Check a company file before anything is created or locked.
+    let companies_text = match &opts.companies_file {
+        Some(file) => Some(check_companies_file(file)?),
+        None => None,
+    };
     let (opened, _lock) = open_for_writing(&opts.index_dir, opts.rebuild)?;
-    if let Some(file) = &opts.companies_file {
-        install_companies_file(file, &opts.index_dir)?;
+    if let Some(text) = &companies_text {
+        super::write_atomically(
+            &opts.index_dir.join(super::USER_COMPANIES_FILE),
+            text.as_bytes(),
+        )?;
     }
     let (gazetteer, user_companies) = index_gazetteer(&opts.index_dir)?;
     // Another company file changes what every article is tagged with.
@@ -417,11 +426,19 @@ pub fn build_index(
     let fields = Fields::from_schema(&index.schema())?;
     let (threads, budget) = writer_budget(opts.writer_threads, opts.memory_bytes);
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, budget)?;
-    let previous = if opts.rebuild || opened.created {
-        writer.delete_all_documents()?;
-        HashMap::new()
+    // Without a readable record of the last run (a new index, `--rebuild`, or
+    // a lost `search-files.json`), everything is read again from scratch.
+    let recorded = if opts.rebuild || opened.created {
+        None
     } else {
         read_states(&opts.index_dir)
+    };
+    let previous = match recorded {
+        Some(states) => states,
+        None => {
+            writer.delete_all_documents()?;
+            HashMap::new()
+        }
     };
 
     let total_bytes: u64 = found.files.iter().map(|f| f.size).sum();
@@ -457,9 +474,9 @@ pub fn build_index(
                     Outcome::Unchanged(state)
                 }
                 _ => {
-                    if before.is_some() {
-                        writer.delete_term(Term::from_field_text(fields.path, &key));
-                    }
+                    // Always: after a run killed between its commit and its
+                    // record, the index may hold this file's articles already.
+                    writer.delete_term(Term::from_field_text(fields.path, &key));
                     let counter = PerFile {
                         inner: &sink,
                         articles: AtomicU64::new(0),
@@ -530,19 +547,25 @@ pub fn build_index(
     }
     let changed = summary.files > 0 || summary.removed > 0 || opts.rebuild || reextract;
     let same_paths = opened.meta.as_ref().map(|m| &m.paths) == Some(&summary.paths);
+    let same_companies = opened.meta.as_ref().map(|m| &m.user_companies) == Some(&user_companies);
+    let mut meta = IndexMeta::new(&paths, summary.total_articles);
+    meta.user_companies = user_companies;
     if changed {
         observer.committing();
         writer.commit()?;
-        writer.wait_merging_threads()?;
+        // Record what the commit holds at once, before the (long) merges.
         write_states(&opts.index_dir, &states)?;
+        write_meta(&opts.index_dir, &meta)?;
+        writer
+            .wait_merging_threads()
+            .map_err(|e| SearchError::BadArgument(format!(
+                "the new index is committed, but merging its segments failed ({e}); run `search index` again to finish"
+            )))?;
     } else {
         writer.rollback()?;
-    }
-    let same_companies = opened.meta.as_ref().map(|m| &m.user_companies) == Some(&user_companies);
-    if changed || !same_paths || !same_companies {
-        let mut meta = IndexMeta::new(&paths, summary.total_articles);
-        meta.user_companies = user_companies;
-        write_meta(&opts.index_dir, &meta)?;
+        if !same_paths || !same_companies {
+            write_meta(&opts.index_dir, &meta)?;
+        }
     }
 
     let elapsed = started.elapsed();
@@ -553,24 +576,17 @@ pub fn build_index(
     Ok(summary)
 }
 
-/// Checks a user's company file and copies it into the index folder.
-fn install_companies_file(file: &Path, dir: &Path) -> Result<(), SearchError> {
+/// Reads and checks a user's company file; returns its text.
+fn check_companies_file(file: &Path) -> Result<String, SearchError> {
+    use crate::extract::companies::{Gazetteer, UserCompanies};
     let text = std::fs::read_to_string(file).map_err(|source| SearchError::Io {
         path: file.to_path_buf(),
         source,
     })?;
-    let user = crate::extract::companies::UserCompanies::parse(&text)
-        .map_err(|e| SearchError::BadArgument(format!("{}: {e}", file.display())))?;
-    crate::extract::companies::Gazetteer::with_user(
-        crate::extract::companies::Gazetteer::builtin(),
-        &user,
-    )
-    .map_err(|e| SearchError::BadArgument(format!("{}: {e}", file.display())))?;
-    let target = dir.join(super::USER_COMPANIES_FILE);
-    std::fs::write(&target, text).map_err(|source| SearchError::Io {
-        path: target,
-        source,
-    })
+    let bad = |e: String| SearchError::BadArgument(format!("{}: {e}", file.display()));
+    let user = UserCompanies::parse(&text).map_err(bad)?;
+    Gazetteer::with_user(Gazetteer::builtin(), &user).map_err(bad)?;
+    Ok(text)
 }
 
 /// The paths to index: as given, else those the index was built from, else `seeds`.

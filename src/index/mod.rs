@@ -285,12 +285,16 @@ pub(crate) fn write_meta(dir: &Path, meta: &IndexMeta) -> Result<(), SearchError
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SearchError> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|source| SearchError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&tmp)?;
+        std::io::Write::write_all(&mut file, bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|source| SearchError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Reads `search-meta.json`, if it is there and readable.
@@ -385,9 +389,8 @@ pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
 
 /// The index folder as tantivy sees it for searching: a memory-mapped
 /// directory that also works on read-only media. Readers take a lock file
-/// while loading the index metadata; where no file can be created (a
-/// read-only mount, a folder of someone else's), nobody can be writing
-/// either, so searching goes on without it.
+/// while loading the index metadata; on a read-only file system no file can
+/// be created, and nobody can be writing either, so searching goes on without it.
 #[derive(Debug, Clone)]
 struct ReadOnlyTolerant(MmapDirectory);
 
@@ -425,12 +428,7 @@ impl Directory for ReadOnlyTolerant {
 
     fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
         match self.0.acquire_lock(lock) {
-            Err(LockError::IoError(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
-                ) =>
-            {
+            Err(LockError::IoError(e)) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
                 Ok(DirectoryLock::from(Box::new(())))
             }
             other => other,
