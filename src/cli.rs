@@ -135,14 +135,9 @@ impl FacetsArgs {
     /// The library request: no hits, only counts.
     pub fn to_request(&self) -> QueryRequest {
         QueryRequest {
-            text: self.query.join(" "),
-            companies: self.filters.company.clone(),
-            year: self.filters.year,
-            since: self.filters.since,
-            until: self.filters.until,
             limit: 0,
             company_facet_limit: self.limit,
-            ..QueryRequest::default()
+            ..self.filters.request(&self.query)
         }
     }
 }
@@ -316,6 +311,20 @@ pub struct FilterArgs {
     pub until: Option<DateBound>,
 }
 
+impl FilterArgs {
+    /// A request for `words` with these filters; the rest as by default.
+    pub fn request(&self, words: &[String]) -> QueryRequest {
+        QueryRequest {
+            text: words.join(" "),
+            companies: self.company.clone(),
+            year: self.year,
+            since: self.since,
+            until: self.until,
+            ..QueryRequest::default()
+        }
+    }
+}
+
 /// Arguments of `search query`.
 #[derive(Debug, Args)]
 pub struct QueryArgs {
@@ -360,11 +369,6 @@ impl QueryArgs {
     /// The library request for these arguments.
     pub fn to_request(&self) -> QueryRequest {
         QueryRequest {
-            text: self.query.join(" "),
-            companies: self.filters.company.clone(),
-            year: self.filters.year,
-            since: self.filters.since,
-            until: self.filters.until,
             limit: self.limit,
             offset: self.offset,
             sort: match self.sort {
@@ -372,8 +376,7 @@ impl QueryArgs {
                 Sort::Date => SortOrder::Date,
             },
             company_facet_limit: self.facet_limit,
-            literal: false,
-            ranking: Default::default(),
+            ..self.filters.request(&self.query)
         }
     }
 }

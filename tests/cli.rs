@@ -8,21 +8,8 @@ use predicates::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `search` run from the repository root, without colour or progress, with the
-/// index in `index_dir`.
-fn search(index_dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_search"));
-    cmd.current_dir(repo())
-        .env_remove("SEARCH_INDEX")
-        .env_remove("CLICOLOR_FORCE")
-        .arg("--index")
-        .arg(index_dir);
-    cmd
-}
+mod common;
+use common::{repo, search};
 
 /// A temporary index built from `paths` (relative to the repository root).
 fn indexed(paths: &[&str]) -> TempDir {

@@ -1,27 +1,16 @@
 //! Integration tests of index maintenance: incremental updates, version checks,
 //! the writer lock, interrupted runs and hostile file systems.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn search(index: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_search"));
-    cmd.current_dir(repo())
-        .env_remove("SEARCH_INDEX")
-        .arg("--index")
-        .arg(index);
-    cmd
-}
+mod common;
+use common::{repo, search};
 
 fn summary(index: &Path, args: &[&str]) -> Value {
     let out = search(index)
