@@ -12,7 +12,7 @@
 //! A query with operators (`"exact phrase"`, `AND`, `OR`, `-term`, `title:…`,
 //! `company:…`, `year:…`) goes to tantivy's query parser as written.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Bound;
 use std::time::Instant;
 
@@ -310,7 +310,9 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     } else {
         req.sort
     };
-    let facet_collector = FacetCollector;
+    let facet_collector = FacetCollector {
+        company_limit: req.company_facet_limit,
+    };
     // Never ask the collector for more hits than there are documents.
     let limit = req
         .limit
@@ -353,10 +355,7 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     let (total, (years, companies), top) = searched;
 
     let snippets = match marks {
-        Some((words, phrase)) => {
-            let analyzer = idx.index.tokenizer_for_field(f.body)?;
-            Some(SnippetMaker::new(analyzer, words, phrase))
-        }
+        Some((words, phrase)) => Some(SnippetMaker::new(words, phrase)),
         None => None,
     };
     let mut hits = Vec::with_capacity(top.len());
@@ -382,7 +381,7 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
         limit: req.limit,
         hits,
         facets: Facets {
-            company: top_companies(companies, req.company_facet_limit),
+            company: companies,
             year: year_counts(years),
         },
         warnings,
@@ -700,24 +699,31 @@ fn plain_query(
             phrase,
         };
     }
-    let phrase_in = |field| -> Box<dyn Query> {
-        let terms = tokens
+    // The tiers only select documents, and `body` holds the headline too, so
+    // they read `body` alone: half the postings of title-or-body, same documents.
+    let exact = PhraseQuery::new_with_offset(
+        tokens
             .iter()
-            .map(|(pos, t)| (*pos, Term::from_field_text(field, t)))
-            .collect();
-        Box::new(PhraseQuery::new_with_offset(terms))
-    };
-    let exact = BooleanQuery::new(vec![
-        (Occur::Should, phrase_in(f.title)),
-        (Occur::Should, phrase_in(f.body)),
-    ]);
+            .map(|(pos, t)| (*pos, Term::from_field_text(f.body, t)))
+            .collect(),
+    );
+    let all_words = BooleanQuery::new(
+        unique
+            .iter()
+            .map(|t| {
+                let term = Term::from_field_text(f.body, t);
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Must, q)
+            })
+            .collect(),
+    );
     let weight: Score = query_tf.iter().sum();
     let step = tier_step(num_docs, weight.ceil() as usize, ranking.title_boost);
     let ranked = BooleanQuery::new(vec![
         (Occur::Should, any),
         (
             Occur::Should,
-            Box::new(ConstScoreQuery::new(clauses(Occur::Must), step)),
+            Box::new(ConstScoreQuery::new(Box::new(all_words), step)),
         ),
         (
             Occur::Should,
@@ -834,16 +840,6 @@ fn make_hit(
     }
 }
 
-fn top_companies(counts: HashMap<String, u64>, limit: usize) -> Vec<FacetCount> {
-    let mut list: Vec<FacetCount> = counts
-        .into_iter()
-        .map(|(value, count)| FacetCount { value, count })
-        .collect();
-    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    list.truncate(limit);
-    list
-}
-
 fn year_counts(counts: BTreeMap<u64, u64>) -> Vec<FacetCount> {
     let mut list: Vec<FacetCount> = counts
         .iter()
@@ -864,28 +860,118 @@ fn year_counts(counts: BTreeMap<u64, u64>) -> Vec<FacetCount> {
 }
 
 /// Counts years and companies of the matching documents from fast fields.
-struct FacetCollector;
+struct FacetCollector {
+    /// How many companies to name, most mentioned first.
+    company_limit: usize,
+}
+
+/// Company counts of one segment, sorted by name, with the names in one
+/// buffer: merging segments then costs no hashing and no allocation per name.
+#[derive(Debug, Clone, Default)]
+struct CompanyCounts {
+    /// The names, one after the other.
+    names: Vec<u8>,
+    /// Where each name ends in `names`.
+    ends: Vec<usize>,
+    counts: Vec<u64>,
+}
+
+impl CompanyCounts {
+    fn name(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.names[start..self.ends[i]]
+    }
+}
+
+/// The `limit` most mentioned companies over all segments (ties by name).
+fn merge_company_counts(segments: &[CompanyCounts], limit: usize) -> Vec<FacetCount> {
+    // A k-way merge of lists sorted by name; k (segments) is small.
+    let mut cursor = vec![0usize; segments.len()];
+    let mut merged: Vec<(&[u8], u64)> = Vec::new();
+    loop {
+        let mut smallest: Option<&[u8]> = None;
+        for (s, seg) in segments.iter().enumerate() {
+            if cursor[s] < seg.counts.len() {
+                let name = seg.name(cursor[s]);
+                if smallest.is_none_or(|m| name < m) {
+                    smallest = Some(name);
+                }
+            }
+        }
+        let Some(name) = smallest else { break };
+        let mut count = 0;
+        for (s, seg) in segments.iter().enumerate() {
+            if cursor[s] < seg.counts.len() && seg.name(cursor[s]) == name {
+                count += seg.counts[cursor[s]];
+                cursor[s] += 1;
+            }
+        }
+        merged.push((name, count));
+    }
+    let by_count = |a: &(&[u8], u64), b: &(&[u8], u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+    if limit < merged.len() {
+        merged.select_nth_unstable_by(limit, by_count);
+        merged.truncate(limit);
+    }
+    merged.sort_unstable_by(by_count);
+    merged
+        .into_iter()
+        .map(|(name, count)| FacetCount {
+            value: String::from_utf8_lossy(name).into_owned(),
+            count,
+        })
+        .collect()
+}
+
+/// Years up to this are counted in a flat array; later ones (never seen in
+/// news, but a fast field can hold them) in a map.
+const DENSE_YEARS: usize = 4096;
+
+/// Documents read from the columns at a time: whole blocks cost far less per
+/// document than one look-up each.
+const FACET_BLOCK: usize = 128;
 
 struct SegmentFacets {
     year: Column<u64>,
-    company: Option<StrColumn>,
-    years: BTreeMap<u64, u64>,
+    company: Option<Column<u64>>,
+    /// Matched documents not yet counted.
+    pending: Vec<u32>,
+    /// Scratch space for one block.
+    years_read: Vec<Option<u64>>,
+    company_docs: Vec<u32>,
+    company_rows: Vec<u32>,
+    company_ords: Vec<u64>,
+    /// Count per year, for years below [`DENSE_YEARS`].
+    years: Vec<u64>,
+    /// Count per year, for the rest.
+    late_years: BTreeMap<u64, u64>,
+    /// Count per company term ordinal.
     companies: Vec<u64>,
+    /// The company dictionary, to name the ordinals at the end.
+    dictionary: Option<StrColumn>,
 }
 
 impl Collector for FacetCollector {
-    type Fruit = (BTreeMap<u64, u64>, HashMap<String, u64>);
+    type Fruit = (BTreeMap<u64, u64>, Vec<FacetCount>);
     type Child = SegmentFacets;
 
     fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
         let year = segment.fast_fields().u64("year")?;
-        let company = segment.fast_fields().str("company")?;
-        let terms = company.as_ref().map_or(0, |c| c.num_terms());
+        let dictionary = segment.fast_fields().str("company")?;
+        let terms = dictionary.as_ref().map_or(0, |c| c.num_terms());
+        let dense = (year.max_value() as usize + 1).min(DENSE_YEARS);
         Ok(SegmentFacets {
             year,
-            company,
-            years: BTreeMap::new(),
+            company: dictionary.as_ref().map(|c| c.ords().clone()),
+            pending: Vec::with_capacity(FACET_BLOCK),
+            years_read: vec![None; FACET_BLOCK],
+            company_docs: Vec::new(),
+            company_rows: Vec::new(),
+            company_ords: Vec::new(),
+            years: vec![0; dense],
+            late_years: BTreeMap::new(),
             companies: vec![0; terms],
+            dictionary,
         })
     }
 
@@ -895,50 +981,98 @@ impl Collector for FacetCollector {
 
     fn merge_fruits(
         &self,
-        fruits: Vec<(BTreeMap<u64, u64>, HashMap<String, u64>)>,
+        fruits: Vec<(BTreeMap<u64, u64>, CompanyCounts)>,
     ) -> tantivy::Result<Self::Fruit> {
         let mut years = BTreeMap::new();
-        let mut companies = HashMap::new();
+        let mut companies = Vec::with_capacity(fruits.len());
         for (y, c) in fruits {
             for (k, v) in y {
                 *years.entry(k).or_insert(0) += v;
             }
-            for (k, v) in c {
-                *companies.entry(k).or_insert(0) += v;
-            }
+            companies.push(c);
         }
-        Ok((years, companies))
+        Ok((years, merge_company_counts(&companies, self.company_limit)))
     }
 }
 
-impl SegmentCollector for SegmentFacets {
-    type Fruit = (BTreeMap<u64, u64>, HashMap<String, u64>);
-
-    fn collect(&mut self, doc: u32, _: Score) {
-        let year = self.year.first(doc).unwrap_or(0);
-        *self.years.entry(year).or_insert(0) += 1;
+impl SegmentFacets {
+    /// Counts the documents of `docs` (at most [`FACET_BLOCK`]).
+    fn count_block(&mut self, docs: &[u32]) {
+        let read = &mut self.years_read[..docs.len()];
+        read.fill(None);
+        self.year.first_vals(docs, read);
+        for year in read.iter() {
+            let year = year.unwrap_or(0);
+            match self.years.get_mut(year as usize) {
+                Some(count) => *count += 1,
+                None => *self.late_years.entry(year).or_insert(0) += 1,
+            }
+        }
         if let Some(company) = &self.company {
-            for ord in company.ords().values_for_doc(doc) {
+            self.company_docs.clear();
+            self.company_rows.clear();
+            company.row_ids_for_docs(docs, &mut self.company_docs, &mut self.company_rows);
+            self.company_ords.resize(self.company_rows.len(), 0);
+            company
+                .values
+                .get_vals(&self.company_rows, &mut self.company_ords);
+            for &ord in &self.company_ords {
                 self.companies[ord as usize] += 1;
             }
         }
     }
 
-    fn harvest(self) -> Self::Fruit {
-        let mut companies = HashMap::new();
-        if let Some(column) = &self.company {
-            // One sorted pass over the dictionary instead of a lookup per name.
+    fn flush(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        self.count_block(&pending);
+        self.pending = pending;
+        self.pending.clear();
+    }
+}
+
+impl SegmentCollector for SegmentFacets {
+    type Fruit = (BTreeMap<u64, u64>, CompanyCounts);
+
+    fn collect(&mut self, doc: u32, _: Score) {
+        self.pending.push(doc);
+        if self.pending.len() == FACET_BLOCK {
+            self.flush();
+        }
+    }
+
+    fn collect_block(&mut self, docs: &[u32]) {
+        for block in docs.chunks(FACET_BLOCK) {
+            self.count_block(block);
+        }
+    }
+
+    fn harvest(mut self) -> Self::Fruit {
+        self.flush();
+        let mut years = self.late_years;
+        for (year, &count) in self.years.iter().enumerate() {
+            if count > 0 {
+                years.insert(year as u64, count);
+            }
+        }
+        let mut companies = CompanyCounts::default();
+        if let Some(dictionary) = &self.dictionary {
+            // One sorted pass over the dictionary instead of a lookup per name;
+            // ordinals follow the names' byte order, so the list comes out sorted.
             let ords: Vec<u64> = (0..self.companies.len() as u64)
                 .filter(|&ord| self.companies[ord as usize] > 0)
                 .collect();
             let mut counts = ords.iter().map(|&ord| self.companies[ord as usize]);
-            let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
-                if let Some(count) = counts.next() {
-                    companies.insert(String::from_utf8_lossy(bytes).into_owned(), count);
-                }
-            });
+            let _ = dictionary
+                .dictionary()
+                .sorted_ords_to_term_cb(&ords, |bytes| {
+                    if let Some(count) = counts.next() {
+                        companies.names.extend_from_slice(bytes);
+                        companies.ends.push(companies.names.len());
+                        companies.counts.push(count);
+                    }
+                });
         }
-        (self.years, companies)
+        (years, companies)
     }
 }
 
@@ -954,6 +1088,41 @@ mod tests {
         assert!(uses_query_syntax("layoffs -amazon"));
         assert!(uses_query_syntax("company:amazon"));
         assert!(uses_query_syntax("amazon AND meta"));
+    }
+
+    fn counts(list: &[(&str, u64)]) -> CompanyCounts {
+        let mut c = CompanyCounts::default();
+        for (name, count) in list {
+            c.names.extend_from_slice(str::as_bytes(name));
+            c.ends.push(c.names.len());
+            c.counts.push(*count);
+        }
+        c
+    }
+
+    #[test]
+    fn company_counts_merge_across_segments() {
+        let a = counts(&[("Amazon", 3), ("Apple", 1), ("Meta", 2)]);
+        let b = counts(&[("Apple", 4), ("BBC", 2), ("Meta", 1)]);
+        let c = counts(&[]);
+        let top = |limit| {
+            merge_company_counts(&[a.clone(), b.clone(), c.clone()], limit)
+                .into_iter()
+                .map(|f| (f.value, f.count))
+                .collect::<Vec<_>>()
+        };
+        let s = |n: &str| n.to_string();
+        assert_eq!(
+            top(10),
+            [
+                (s("Apple"), 5),
+                (s("Amazon"), 3),
+                (s("Meta"), 3),
+                (s("BBC"), 2)
+            ]
+        );
+        assert_eq!(top(2), [(s("Apple"), 5), (s("Amazon"), 3)]);
+        assert!(top(0).is_empty());
     }
 
     #[test]

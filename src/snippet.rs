@@ -1,6 +1,6 @@
 //! Snippets: the passage of an article that best shows why it matched.
 //!
-//! The body is tokenized with the index's analyzer, so `layoffs` in the query
+//! The body is tokenized as the index's analyzer does, so `layoffs` in the query
 //! marks `layoff` and `laid-off` marks nothing it should not. Among windows of
 //! about [`SNIPPET_BYTES`] bytes, the one with the most *distinct* query words
 //! wins (then the most matches, then the earliest). If other query words occur
@@ -28,6 +28,7 @@ pub struct Snippet {
 
 /// One analyzed token of the body.
 struct Token {
+    /// The analyzed word, or empty when it cannot be a query word.
     text: String,
     position: usize,
     span: Range<usize>,
@@ -35,41 +36,76 @@ struct Token {
 
 /// Makes snippets for one query.
 pub struct SnippetMaker {
-    analyzer: TextAnalyzer,
+    /// Splits, lower-cases and folds the body's words (the index's analyzer
+    /// without stemming).
+    folding: TextAnalyzer,
+    /// Stems one folded word.
+    stemmer: TextAnalyzer,
     /// Analyzed query words to mark.
     words: HashSet<String>,
     /// The query's analyzed tokens in order, highlighted as one span where they
     /// occur consecutively (empty for fewer than two tokens).
     phrase: Vec<String>,
+    /// First characters of `words` and `phrase`. Stemming keeps a word's first
+    /// character, so only body words starting with one of these are stemmed:
+    /// stemming every word of every hit was most of a query's time.
+    initials: HashSet<char>,
 }
 
 impl SnippetMaker {
-    /// A snippet maker marking `words`, and `phrase` as a whole.
-    pub fn new(analyzer: TextAnalyzer, words: HashSet<String>, phrase: Vec<String>) -> Self {
+    /// A snippet maker marking `words`, and `phrase` as a whole; words are
+    /// analyzed as the index's English analyzer does.
+    pub fn new(words: HashSet<String>, phrase: Vec<String>) -> Self {
         let phrase = if phrase.len() >= 2 {
             phrase
         } else {
             Vec::new()
         };
+        let initials = words
+            .iter()
+            .chain(&phrase)
+            .filter_map(|w| w.chars().next())
+            .collect();
         SnippetMaker {
-            analyzer,
+            folding: crate::index::folding_analyzer(),
+            stemmer: crate::index::stem_analyzer(),
             words,
             phrase,
+            initials,
         }
     }
 
-    /// The best passage (or two) of `body`, or its opening if no word matches.
-    pub fn make(&self, body: &str) -> Snippet {
-        let mut analyzer = self.analyzer.clone();
-        let mut stream = analyzer.token_stream(body);
+    /// The body's tokens as the index's analyzer makes them, except that words
+    /// which cannot stem to a query word are left empty.
+    fn tokens(&self, body: &str) -> Vec<Token> {
+        let mut folding = self.folding.clone();
+        let mut stemmer = self.stemmer.clone();
+        let mut stream = folding.token_stream(body);
         let mut tokens = Vec::new();
         while let Some(t) = stream.next() {
+            let may_match = t
+                .text
+                .chars()
+                .next()
+                .is_some_and(|c| self.initials.contains(&c));
+            let text = if may_match {
+                let mut stem = stemmer.token_stream(&t.text);
+                stem.next().map(|s| s.text.clone()).unwrap_or_default()
+            } else {
+                String::new()
+            };
             tokens.push(Token {
-                text: t.text.clone(),
+                text,
                 position: t.position,
                 span: t.offset_from..t.offset_to,
             });
         }
+        tokens
+    }
+
+    /// The best passage (or two) of `body`, or its opening if no word matches.
+    pub fn make(&self, body: &str) -> Snippet {
+        let tokens = self.tokens(body);
         let matches: Vec<usize> = (0..tokens.len())
             .filter(|&i| self.words.contains(&tokens[i].text))
             .collect();
@@ -319,18 +355,48 @@ fn clean(body: &str, range: Range<usize>, highlighted: &[Range<usize>]) -> Snipp
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, Stemmer};
 
     fn maker(words: &[&str], phrase: &[&str]) -> SnippetMaker {
-        let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(Stemmer::default())
-            .build();
         SnippetMaker::new(
-            analyzer,
             words.iter().map(|w| w.to_string()).collect(),
             phrase.iter().map(|w| w.to_string()).collect(),
         )
+    }
+
+    /// The index's analyzer, run in one go, gives the tokens the snippet
+    /// maker makes in two steps.
+    #[test]
+    fn folding_then_stemming_is_the_index_analyzer() {
+        let index = tantivy::Index::create_in_ram(crate::index::build_schema());
+        crate::index::register_analyzers(&index);
+        let mut english = index
+            .tokenizers()
+            .get(crate::index::TEXT_ANALYZER)
+            .expect("registered");
+        let text = "Dying skies: Café owners' layoffs, an ugly early-morning Übernahme \
+                    by ÅLAND's 3rd-quarter CEOs, running happily; ies y's";
+        let mut expected = Vec::new();
+        let mut stream = english.token_stream(text);
+        while let Some(t) = stream.next() {
+            expected.push((t.position, t.text.clone()));
+        }
+        let all: HashSet<String> = expected.iter().map(|(_, w)| w.clone()).collect();
+        let maker = SnippetMaker::new(all, Vec::new());
+        let got: Vec<(usize, String)> = maker
+            .tokens(text)
+            .into_iter()
+            .map(|t| (t.position, t.text))
+            .collect();
+        assert_eq!(got, expected);
+    }
+
+    /// Only words sharing a first letter with a query word are stemmed; the
+    /// stemmer's irregular forms keep their first letter, so none is missed.
+    #[test]
+    fn irregular_stems_are_still_marked() {
+        let m = maker(&["die", "sky", "earli"], &[]);
+        let s = m.make("Under the skies, dying early, as others died.");
+        assert_eq!(marked(&s), ["skies", "dying", "early", "died"]);
     }
 
     fn marked(s: &Snippet) -> Vec<String> {

@@ -156,8 +156,28 @@ pub fn build_schema() -> Schema {
     b.build()
 }
 
+/// The index's English analyzer ([`TEXT_ANALYZER`]) without its last step:
+/// words split, over-long ones dropped, lower-cased and folded to ASCII.
+/// [`stem_analyzer`] applied to each of its tokens gives the full analyzer's
+/// tokens; snippets use the two halves to stem only the words that may match.
+pub fn folding_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The last step of the English analyzer: stems one word given as the whole text.
+pub fn stem_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
 /// Registers the analyzers the schema names on `index`.
 pub fn register_analyzers(index: &Index) {
+    // Keep in step with `folding_analyzer` + `stem_analyzer` (a test checks).
     let english = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
