@@ -354,10 +354,7 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     })?;
     let (total, (years, companies), top) = searched;
 
-    let snippets = match marks {
-        Some((words, phrase)) => Some(SnippetMaker::new(words, phrase)),
-        None => None,
-    };
+    let snippets = marks.map(|(words, phrase)| SnippetMaker::new(words, phrase));
     let mut hits = Vec::with_capacity(top.len());
     for (i, (score, address)) in top.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(address)?;
