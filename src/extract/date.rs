@@ -73,7 +73,10 @@ static AFTER_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(1[89]\d\d|20\d\d)\b").expect("valid regex"));
+    // ASCII boundaries and digits keep the fast automaton on non-ASCII text.
+    LazyLock::new(|| {
+        Regex::new(r"(?-u:\b)(?:1[89][0-9][0-9]|20[0-9][0-9])(?-u:\b)").expect("valid regex")
+    });
 
 fn month_number(name: &str) -> Option<i8> {
     let key: String = name
