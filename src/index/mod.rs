@@ -19,6 +19,7 @@
 //! the analyzers, the metadata kept beside the index, and opening it for search.
 
 mod build;
+mod stem;
 
 pub use build::{build_index, writer_budget, BuildObserver, BuildOptions, BuildSummary, Silent};
 
@@ -34,13 +35,14 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, StopWordFilter, TextAnalyzer,
+    StopWordFilter, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::article::Article;
 use crate::error::SearchError;
 use crate::extract::companies::{Gazetteer, UserCompanies};
+pub use stem::CachedStemmer;
 
 /// Bumped whenever the schema, the analyzers or the stored values change meaning.
 pub const SCHEMA_VERSION: u32 = 4;
@@ -171,7 +173,7 @@ pub fn folding_analyzer() -> TextAnalyzer {
 /// The last step of the English analyzer: stems one word given as the whole text.
 pub fn stem_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default())
-        .filter(Stemmer::new(Language::English))
+        .filter(CachedStemmer)
         .build()
 }
 
@@ -182,7 +184,7 @@ pub fn register_analyzers(index: &Index) {
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(CachedStemmer)
         .build();
     index.tokenizers().register(TEXT_ANALYZER, english);
     let mut query = TextAnalyzer::builder(SimpleTokenizer::default())
@@ -194,7 +196,7 @@ pub fn register_analyzers(index: &Index) {
     }
     let query = query
         .filter_dynamic(AsciiFoldingFilter)
-        .filter_dynamic(Stemmer::new(Language::English))
+        .filter_dynamic(CachedStemmer)
         .build();
     index.tokenizers().register(QUERY_ANALYZER, query);
     let keyword = TextAnalyzer::builder(RawTokenizer::default())
