@@ -169,13 +169,14 @@ for line in "${lines[@]}"; do
   s_n=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"])' "$work/out/search-$qno.json" 2>/dev/null || echo "?")
   t_n=-
   if [[ $line != *--* ]]; then
-    rc=0; "$tv" search -i "$work/tv-idx" -q "$line" -a "$agg" > "$work/out/tantivy-$qno.json" 2>&1 || rc=$?
+    q="${args[*]}"   # the line as the shell splits it, e.g. "prime minister" with its quotes
+    rc=0; "$tv" search -i "$work/tv-idx" -q "$q" -a "$agg" > "$work/out/tantivy-$qno.json" 2>&1 || rc=$?
     (( rc == 0 )) || notes+=("tantivy-cli search failed (exit $rc) for: $line")
     t_n=$("$py" -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["count"]["value"]))' "$work/out/tantivy-$qno.json" 2>/dev/null || echo "?")
-    rc=0; "$py" "$here/peers_fts5.py" query "$work/fts5.db" "$line" > "$work/out/fts5-$qno.txt" 2>&1 || rc=$?
+    rc=0; "$py" "$here/peers_fts5.py" query "$work/fts5.db" "$q" > "$work/out/fts5-$qno.txt" 2>&1 || rc=$?
     (( rc == 0 )) || notes+=("FTS5 query failed (exit $rc) for: $line")
     if [[ $have_sqlite_cli == 1 ]]; then
-      rc=0; sqlite_cli_query "$("$py" "$here/peers_fts5.py" match "$line")" > "$work/out/sqlite-$qno.txt" 2>&1 || rc=$?
+      rc=0; sqlite_cli_query "$("$py" "$here/peers_fts5.py" match "$q")" > "$work/out/sqlite-$qno.txt" 2>&1 || rc=$?
       (( rc == 0 )) || notes+=("sqlite3 CLI query failed (exit $rc) for: $line")
     fi
   fi
@@ -192,10 +193,11 @@ for _ in $(seq "$runs"); do
     eval "args=($line)"
     lap search "$plain" "$qno" "$bin" --index "$work/search-idx" query "${args[@]}"
     [[ $plain == 1 ]] || continue
-    lap tantivy 1 "$qno" "$tv" search -i "$work/tv-idx" -q "$line" -a "$agg"
-    lap fts5 1 "$qno" "$py" "$here/peers_fts5.py" query "$work/fts5.db" "$line"
+    q="${args[*]}"
+    lap tantivy 1 "$qno" "$tv" search -i "$work/tv-idx" -q "$q" -a "$agg"
+    lap fts5 1 "$qno" "$py" "$here/peers_fts5.py" query "$work/fts5.db" "$q"
     if [[ $have_sqlite_cli == 1 ]]; then
-      lap sqlite_cli 1 "$qno" sqlite_cli_query "$("$py" "$here/peers_fts5.py" match "$line")"
+      lap sqlite_cli 1 "$qno" sqlite_cli_query "$("$py" "$here/peers_fts5.py" match "$q")"
     fi
   done
 done
@@ -237,7 +239,7 @@ rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).s
 notes = [n for n in open(f"{w}/notes.txt").read().splitlines() if n]
 notes += [
     "Peers read pre-converted JSON lines; `search` reads and parses the txt files itself "
-    "and also extracts title, date and companies (4,405 names) per article, which the "
+    "and also extracts title, date and companies (4,800 names) per article, which the "
     "peers do not do.",
     "Work differs per query: `search query` ranks (phrase / all words / some words tiers, "
     "BM25), builds company and year facets, makes snippets for the top 10 and prints them; "
@@ -245,9 +247,10 @@ notes += [
     "documents, no snippets): tantivy-cli 0.24 has no top-k mode (without `-a` it prints "
     "every matching document in full); the FTS5 script ranks all matches by bm25(), then "
     "fetches title and snippet() for the top 10.",
-    "Query semantics: tantivy-cli and FTS5 get the raw line (OR of the words, a quoted "
-    "part is a strict phrase); `search` gets the line split by the shell as in "
-    "bench/run.sh, so quotes are removed and a quoted line is a plain-words query.",
+    "Query semantics: every engine gets the line as the shell splits it (bench/queries.txt "
+    "writes `'\"prime minister\"'` for a strict phrase): words are an OR for tantivy-cli "
+    "and FTS5 and phrase/all/some tiers for `search`; a quoted part is a strict phrase "
+    "for all three.",
     "Lines with `--` options (filters, facets only) are run by `search` only.",
     "Memory budgets are each tool's default: `search` 256 MB writer budget, 2 threads; "
     "tantivy-cli `-m` 1 GB split over its 2 threads (fewer, larger segments), merges "

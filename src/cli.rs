@@ -224,6 +224,10 @@ pub struct EvalCompaniesArgs {
     #[arg(short, long)]
     pub verbose: bool,
 
+    /// Measure each matching rule: the set again with each rule switched off, and with none
+    #[arg(long, conflicts_with = "verbose")]
+    pub ablation: bool,
+
     /// Print the result as JSON
     #[arg(long)]
     pub json: bool,

@@ -163,6 +163,22 @@ impl BuildObserver for CliObserver {
 }
 
 fn eval_companies(cli: &Cli, args: &EvalCompaniesArgs) -> Result<ExitCode> {
+    if args.ablation {
+        let rows = search::eval::company_rule_ablation(
+            &args.labels,
+            Path::new("."),
+            &args.corpus,
+            search::extract::companies::Gazetteer::builtin(),
+        )?;
+        let mut out = stdout(cli);
+        if args.json {
+            output::print_json(&mut out, &rows)?;
+        } else {
+            output::print_ablation(&mut out, &rows)?;
+        }
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let eval = search::eval::eval_companies(
         &args.labels,
         Path::new("."),

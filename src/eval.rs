@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use crate::error::SearchError;
-use crate::extract::companies::Gazetteer;
+use crate::extract::companies::{Gazetteer, MatchRules};
 use crate::extract::{extract, ExtractContext};
 use crate::ingest::{self, FileKind, InputFile, RawRecord, RecordSink, Warning};
 
@@ -156,6 +156,59 @@ pub fn eval_companies(
         0.0
     };
     Ok(eval)
+}
+
+/// One row of a rule ablation: which rules were on, and the result.
+#[derive(Debug, Clone, Serialize)]
+pub struct AblationRow {
+    /// `all rules`, `without <rule>`, or `no rules`.
+    pub configuration: String,
+    /// The rules as applied.
+    pub rules: MatchRules,
+    /// Micro precision.
+    pub precision: f64,
+    /// Micro recall.
+    pub recall: f64,
+    /// F1.
+    pub f1: f64,
+    /// Correct, false and missed companies.
+    pub true_positives: usize,
+    /// Companies found that the labels do not have.
+    pub false_positives: usize,
+    /// Labelled companies not found.
+    pub false_negatives: usize,
+}
+
+/// What each matching rule buys: the labelled set measured with all rules,
+/// with each rule switched off in turn, and with none.
+pub fn company_rule_ablation(
+    labels: &Path,
+    repo_root: &Path,
+    corpus_root: &Path,
+    gazetteer: &Gazetteer,
+) -> Result<Vec<AblationRow>, SearchError> {
+    let mut configurations = vec![("all rules".to_string(), MatchRules::default())];
+    for name in MatchRules::NAMES {
+        if let Some(rules) = MatchRules::without(name) {
+            configurations.push((format!("without {name}"), rules));
+        }
+    }
+    configurations.push(("no rules".to_string(), MatchRules::none()));
+    let mut rows = Vec::new();
+    for (configuration, rules) in configurations {
+        let eval = eval_companies(labels, repo_root, corpus_root, &gazetteer.with_rules(rules))?;
+        rows.push(AblationRow {
+            configuration,
+            rules,
+            precision: eval.precision,
+            recall: eval.recall,
+            f1: eval.f1,
+            true_positives: eval.true_positives,
+            false_positives: eval.false_positives,
+            false_negatives: eval.false_negatives,
+        });
+    }
+    Ok(rows)
 }
 
 /// Relevance judgments: query id → (document id → relevance grade).

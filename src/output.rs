@@ -237,6 +237,36 @@ pub fn print_company_eval(
     Ok(())
 }
 
+/// Prints a rule ablation as a table, with each row's change in F1 from all rules.
+pub fn print_ablation(out: &mut dyn Write, rows: &[crate::eval::AblationRow]) -> io::Result<()> {
+    let base = rows.first().map_or(0.0, |r| r.f1);
+    let width = rows
+        .iter()
+        .map(|r| r.configuration.len())
+        .max()
+        .unwrap_or(0);
+    writeln!(
+        out,
+        "{:width$}  precision  recall     F1   ΔF1  correct  false  missed",
+        "rules"
+    )?;
+    for r in rows {
+        writeln!(
+            out,
+            "{:width$}  {:>9.3}  {:>6.3}  {:.3}  {:>+5.3}  {:>7}  {:>5}  {:>6}",
+            r.configuration,
+            r.precision,
+            r.recall,
+            r.f1,
+            r.f1 - base,
+            r.true_positives,
+            r.false_positives,
+            r.false_negatives
+        )?;
+    }
+    Ok(())
+}
+
 /// Prints counts as a bar chart: value, count, and a bar scaled to the largest count.
 pub fn print_bars(out: &mut dyn Write, counts: &[FacetCount]) -> io::Result<()> {
     const WIDTH: usize = 40;

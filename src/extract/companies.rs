@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Serialize;
 
 /// The gazetteer file compiled into the binary.
 pub const BUILTIN_TSV: &str = include_str!("../../data/companies.tsv");
@@ -88,6 +89,87 @@ struct Pattern {
     ambiguous: bool,
 }
 
+/// How names are matched in text. Every rule is on by default; each can be
+/// switched off to measure what it buys (`search eval-companies --ablation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MatchRules {
+    /// Names marked ambiguous (common words, first names: Apple, Next, Shell)
+    /// count only in context, as the next three rules say. Off: like any name.
+    pub ambiguous_need_context: bool,
+    /// An ambiguous name opening a sentence or line does not count.
+    pub not_at_sentence_start: bool,
+    /// ...unless it is a possessive (`Apple's results`).
+    pub possessive_counts: bool,
+    /// An ambiguous name right after a capitalised word is part of another
+    /// name (`Liam Fox`, `Big Apple`) and does not count.
+    pub not_after_capitalised_word: bool,
+    /// `Bloomberg.com` is a web address, not a mention.
+    pub not_in_web_addresses: bool,
+    /// Unambiguous names also match in capitals (`AMAZON CUTS JOBS`).
+    pub shouted_names: bool,
+    /// Organisations named by corporate cues (`X Securities`, `Y Inc`) are
+    /// added as detected companies.
+    pub corporate_cues: bool,
+}
+
+impl Default for MatchRules {
+    fn default() -> Self {
+        MatchRules {
+            ambiguous_need_context: true,
+            not_at_sentence_start: true,
+            possessive_counts: true,
+            not_after_capitalised_word: true,
+            not_in_web_addresses: true,
+            shouted_names: true,
+            corporate_cues: true,
+        }
+    }
+}
+
+impl MatchRules {
+    /// Every rule off: names match wherever the text has them, as written.
+    pub fn none() -> Self {
+        MatchRules {
+            ambiguous_need_context: false,
+            not_at_sentence_start: false,
+            possessive_counts: false,
+            not_after_capitalised_word: false,
+            not_in_web_addresses: false,
+            shouted_names: false,
+            corporate_cues: false,
+        }
+    }
+
+    /// The default rules with one switched off, by its field name; `None`
+    /// for an unknown name.
+    pub fn without(name: &str) -> Option<Self> {
+        let mut r = MatchRules::default();
+        let flag = match name {
+            "ambiguous_need_context" => &mut r.ambiguous_need_context,
+            "not_at_sentence_start" => &mut r.not_at_sentence_start,
+            "possessive_counts" => &mut r.possessive_counts,
+            "not_after_capitalised_word" => &mut r.not_after_capitalised_word,
+            "not_in_web_addresses" => &mut r.not_in_web_addresses,
+            "shouted_names" => &mut r.shouted_names,
+            "corporate_cues" => &mut r.corporate_cues,
+            _ => return None,
+        };
+        *flag = false;
+        Some(r)
+    }
+
+    /// The names [`MatchRules::without`] takes, in order.
+    pub const NAMES: [&'static str; 7] = [
+        "ambiguous_need_context",
+        "not_at_sentence_start",
+        "possessive_counts",
+        "not_after_capitalised_word",
+        "not_in_web_addresses",
+        "shouted_names",
+        "corporate_cues",
+    ];
+}
+
 /// The set of known companies, with lookup by any name and a text matcher.
 #[derive(Debug)]
 pub struct Gazetteer {
@@ -98,6 +180,8 @@ pub struct Gazetteer {
     matcher: OnceLock<(AhoCorasick, Vec<Pattern>)>,
     /// Lower-cased names a user's company file blocks (also for detected companies).
     blocked: Vec<String>,
+    /// How names are matched in text.
+    rules: MatchRules,
 }
 
 impl Clone for Gazetteer {
@@ -107,6 +191,7 @@ impl Clone for Gazetteer {
             by_name: self.by_name.clone(),
             matcher: OnceLock::new(),
             blocked: self.blocked.clone(),
+            rules: self.rules,
         }
     }
 }
@@ -177,6 +262,7 @@ impl Gazetteer {
             companies,
             by_name,
             matcher: OnceLock::new(),
+            rules: MatchRules::default(),
             blocked: Vec::new(),
         })
     }
@@ -272,6 +358,7 @@ impl Gazetteer {
             companies,
             by_name,
             matcher: OnceLock::new(),
+            rules: MatchRules::default(),
             blocked: Vec::new(),
         })
     }
@@ -300,6 +387,19 @@ impl Gazetteer {
             .map(|(_, i)| self.companies[i].name.as_str())
     }
 
+    /// This gazetteer matching by other rules.
+    pub fn with_rules(&self, rules: MatchRules) -> Gazetteer {
+        Gazetteer {
+            rules,
+            ..self.clone()
+        }
+    }
+
+    /// The rules names are matched by.
+    pub fn rules(&self) -> MatchRules {
+        self.rules
+    }
+
     fn matcher(&self) -> &(AhoCorasick, Vec<Pattern>) {
         self.matcher.get_or_init(|| {
             let mut patterns = Vec::new();
@@ -320,7 +420,7 @@ impl Gazetteer {
                     // but not common words (`APPLE PIE`).
                     let shouted = name.to_uppercase();
                     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
-                    if !ambiguous && shouted != *name && letters >= 2 {
+                    if self.rules.shouted_names && !ambiguous && shouted != *name && letters >= 2 {
                         patterns.push(Pattern {
                             company: index,
                             text: shouted,
@@ -393,16 +493,23 @@ impl Gazetteer {
     /// Whether `text[start..end]`, found by the (case-sensitive) automaton for
     /// `pattern`, is really a mention: whole words, and for common words, context.
     fn is_mention(&self, text: &str, start: usize, end: usize, pattern: &Pattern) -> bool {
-        if !on_word_boundaries(text, start, end) || is_domain(text, end, &pattern.text) {
+        let r = &self.rules;
+        if !on_word_boundaries(text, start, end)
+            || (r.not_in_web_addresses && is_domain(text, end, &pattern.text))
+        {
             return false;
+        }
+        if !pattern.ambiguous || !r.ambiguous_need_context {
+            return true;
         }
         // A capitalised common word at the start of a sentence or line
         // (`Next year`, `Three people`) says nothing; elsewhere, or as a
         // possessive (`Apple's`), the capital marks a name. After another
         // capitalised word it is part of a longer name (`Liam Fox`, `Big Apple`).
-        !pattern.ambiguous
-            || ((!starts_sentence(text, start) || is_possessive(text, end))
-                && !after_capitalised_word(text, start))
+        let sentence_start_ok = !r.not_at_sentence_start
+            || !starts_sentence(text, start)
+            || (r.possessive_counts && is_possessive(text, end));
+        sentence_start_ok && !(r.not_after_capitalised_word && after_capitalised_word(text, start))
     }
 }
 

@@ -68,13 +68,17 @@ pub fn extract(raw: RawRecord, ctx: &ExtractContext<'_>) -> (Article, Vec<String
     scan.push('\n');
     scan.push_str(&body);
     let mut companies = ctx.gazetteer.find(&scan);
-    let detected: Vec<String> = orgs::detect(&scan, |name| {
-        ctx.gazetteer.canonical(name).is_some()
-            || companies.iter().any(|c| c.eq_ignore_ascii_case(name))
-    })
-    .into_iter()
-    .filter(|name| !ctx.gazetteer.is_blocked(name))
-    .collect();
+    let detected: Vec<String> = if ctx.gazetteer.rules().corporate_cues {
+        orgs::detect(&scan, |name| {
+            ctx.gazetteer.canonical(name).is_some()
+                || companies.iter().any(|c| c.eq_ignore_ascii_case(name))
+        })
+        .into_iter()
+        .filter(|name| !ctx.gazetteer.is_blocked(name))
+        .collect()
+    } else {
+        Vec::new()
+    };
     companies.extend(detected.iter().cloned());
     companies.sort_by_key(|n| n.to_lowercase());
     companies.dedup();
