@@ -177,7 +177,12 @@ fn eval_companies(cli: &Cli, args: &EvalCompaniesArgs) -> Result<ExitCode> {
             output::print_ablation(&mut out, &rows)?;
         }
         out.flush()?;
-        return Ok(ExitCode::SUCCESS);
+        // As without --ablation: 1 when no labelled article was found.
+        return Ok(if rows.first().is_none_or(|r| r.articles == 0) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     let eval = search::eval::eval_companies(
         &args.labels,

@@ -77,11 +77,19 @@ pub fn eval_companies(
         path: labels.to_path_buf(),
         source,
     })?;
+    // Names the gazetteer does not know compare without a trailing corporate
+    // word: a label `Asahi` and a detected `Asahi Breweries` name one firm.
     let canonical = |name: &str| -> String {
         gazetteer
             .canonical(name)
             .map(str::to_string)
-            .unwrap_or_else(|| name.trim().to_string())
+            .unwrap_or_else(|| {
+                let name = name.trim();
+                crate::extract::orgs::strip_corporate_word(name)
+                    .filter(|short| gazetteer.canonical(short).is_none())
+                    .unwrap_or(name)
+                    .to_string()
+            })
             .to_lowercase()
     };
     let ctx = ExtractContext {
@@ -165,6 +173,8 @@ pub struct AblationRow {
     pub configuration: String,
     /// The rules as applied.
     pub rules: MatchRules,
+    /// Labelled articles found and measured.
+    pub articles: usize,
     /// Micro precision.
     pub precision: f64,
     /// Micro recall.
@@ -200,6 +210,7 @@ pub fn company_rule_ablation(
         rows.push(AblationRow {
             configuration,
             rules,
+            articles: eval.articles,
             precision: eval.precision,
             recall: eval.recall,
             f1: eval.f1,

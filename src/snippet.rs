@@ -55,7 +55,9 @@ pub struct SnippetMaker {
 impl SnippetMaker {
     /// A snippet maker marking `words`, and `phrase` as a whole; words are
     /// analyzed as the index's English analyzer does.
-    pub fn new(words: HashSet<String>, phrase: Vec<String>) -> Self {
+    pub fn new(mut words: HashSet<String>, phrase: Vec<String>) -> Self {
+        // Words that cannot match are left empty in `tokens`: never mark "".
+        words.remove("");
         let phrase = if phrase.len() >= 2 {
             phrase
         } else {

@@ -441,7 +441,13 @@ impl Gazetteer {
 
     /// The canonical names of the companies `text` mentions, sorted and unique.
     pub fn find(&self, text: &str) -> Vec<String> {
+        self.find_with_spans(text).0
+    }
+
+    /// Like [`Gazetteer::find`], with the byte ranges of the accepted mentions.
+    pub fn find_with_spans(&self, text: &str) -> (Vec<String>, Vec<std::ops::Range<usize>>) {
         let (automaton, patterns) = self.matcher();
+        let mut spans = Vec::new();
         let mut found = vec![false; self.companies.len()];
         let mut at = 0;
         while at < text.len() {
@@ -465,6 +471,7 @@ impl Gazetteer {
             match accepted {
                 Some((end, company)) => {
                     found[company] = true;
+                    spans.push(first.start()..end);
                     at = end;
                 }
                 None => at = next_char_boundary(text, first.start()),
@@ -477,7 +484,7 @@ impl Gazetteer {
             .map(|(i, _)| self.companies[i].name.clone())
             .collect();
         names.sort_by_key(|n| n.to_lowercase());
-        names
+        (names, spans)
     }
 }
 

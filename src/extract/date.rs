@@ -208,7 +208,10 @@ fn year_at(text: &str, m: regex::Match<'_>, max_year: i16) -> Option<i16> {
     let before = text[..m.start()].chars().next_back();
     let mut after = text[m.end()..].chars();
     let (next, second) = (after.next(), after.next());
+    // The regex's ASCII boundaries also match next to non-ASCII letters (`2019年`).
     let glued = matches!(before, Some(',' | '.' | '$' | '£' | '€'))
+        || before.is_some_and(char::is_alphanumeric)
+        || next.is_some_and(char::is_alphanumeric)
         || (matches!(next, Some(',' | '.')) && second.is_some_and(|c| c.is_ascii_digit()));
     let year: i16 = m.as_str().parse().ok()?;
     (!glued && (1800..=max_year).contains(&year)).then_some(year)

@@ -67,12 +67,16 @@ pub fn extract(raw: RawRecord, ctx: &ExtractContext<'_>) -> (Article, Vec<String
     scan.push_str(&title);
     scan.push('\n');
     scan.push_str(&body);
-    let mut companies = ctx.gazetteer.find(&scan);
+    let (mut companies, spans) = ctx.gazetteer.find_with_spans(&scan);
     let detected: Vec<String> = if ctx.gazetteer.rules().corporate_cues {
-        orgs::detect(&scan, |name| {
-            ctx.gazetteer.canonical(name).is_some()
-                || companies.iter().any(|c| c.eq_ignore_ascii_case(name))
-        })
+        orgs::detect(
+            &scan,
+            |name| {
+                ctx.gazetteer.canonical(name).is_some()
+                    || companies.iter().any(|c| c.eq_ignore_ascii_case(name))
+            },
+            &spans,
+        )
         .into_iter()
         .filter(|name| !ctx.gazetteer.is_blocked(name))
         .collect()
