@@ -120,12 +120,41 @@ const INTRODUCED_NAME: &str =
 /// `its Sandoz unit` / `the Odeon cinema chain` around it. Case-sensitive:
 /// `Bank Mediobanca` or `Group Rank` are not cues.
 static INTRODUCED: LazyLock<Regex> = LazyLock::new(|| {
+    // Starts with the cue's literal words, so the regex engine jumps from one
+    // cue to the next instead of running its automaton over every byte.
     let b = r"(?-u:\b)";
     Regex::new(&format!(
-        r"(?:(?P<before>[A-Za-z]+)(?P<hyphen>-?)[ \t]*)?{b}(?P<cue>company|companies|firm|firms|bank|banks|group|retailer|carrier|airline|brokerage|broker|insurer|maker|manufacturer|conglomerate|(?:company|firm|business|start-up)[ \t]+called|(?:analyst|analysts|economist|economists|strategist|strategists|dealer|dealers|trader|traders)[ \t]+at)[ \t]+(?P<name>{INTRODUCED_NAME})|{b}(?:its|the)[ \t]+(?P<owned>{INTRODUCED_NAME})[ \t]+(?:[a-z]+[ \t]+)?(?:unit|subsidiary|division|chain){b}"
+        r"{b}(?P<cue>company|companies|firm|firms|bank|banks|group|retailer|carrier|airline|brokerage|broker|insurer|maker|manufacturer|conglomerate|(?:company|firm|business|start-up)[ \t]+called|(?:analyst|analysts|economist|economists|strategist|strategists|dealer|dealers|trader|traders)[ \t]+at)[ \t]+(?P<name>{INTRODUCED_NAME})"
     ))
     .expect("valid regex")
 });
+
+/// `its Sandoz unit`, `the Odeon cinema chain`: a business a company owns.
+static OWNED: LazyLock<Regex> = LazyLock::new(|| {
+    let b = r"(?-u:\b)";
+    Regex::new(&format!(
+        r"{b}(?:its|the)[ \t]+(?P<name>{INTRODUCED_NAME})[ \t]+(?:[a-z]+[ \t]+)?(?:unit|subsidiary|division|chain){b}"
+    ))
+    .expect("valid regex")
+});
+
+/// The words that end an [`OWNED`] match; the regex runs only on text that
+/// has one of them.
+const OWNED_WORDS: [&str; 4] = [" unit", " subsidiary", " division", " chain"];
+
+/// The word right before byte `at` on the same line, and whether a hyphen
+/// joins it to what follows (`film-maker`).
+fn word_before(text: &str, at: usize) -> (&str, bool) {
+    let head = &text[..at];
+    let hyphen = head.ends_with('-');
+    let head = head.trim_end_matches(['-', ' ', '\t']);
+    let start = head
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    (&head[start..], hyphen)
+}
 
 /// Words before `group` that make it a business (`leisure group Rank`); a
 /// group is otherwise as often a band or a campaign.
@@ -377,27 +406,40 @@ pub fn detect(
             add(&mut found, name);
         }
     }
-    for c in INTRODUCED.captures_iter(text) {
-        let before = c
-            .name("before")
-            .map_or(String::new(), |m| m.as_str().to_lowercase());
-        let hyphen = c.name("hyphen").is_some_and(|m| !m.as_str().is_empty());
+    let owned = OWNED_WORDS
+        .iter()
+        .any(|w| text.contains(w))
+        .then(|| OWNED.captures_iter(text))
+        .into_iter()
+        .flatten()
+        .map(|c| ("", c));
+    let introduced = INTRODUCED.captures_iter(text).map(|c| {
         let cue = c.name("cue").map_or("", |m| m.as_str());
-        let refused = match cue {
-            "group" => !BUSINESS_GROUP_BEFORE.contains(&before.as_str()),
-            "maker" | "manufacturer" => hyphen || NOT_MAKER_BEFORE.contains(&before.as_str()),
-            "bank" | "banks" | "company" | "companies" => {
-                NOT_BUSINESS_BEFORE.contains(&before.as_str())
+        (cue, c)
+    });
+    for (cue, c) in introduced.chain(owned) {
+        if !cue.is_empty() {
+            let cue_start = c.name("cue").map_or(0, |m| m.start());
+            let (before, hyphen) = word_before(text, cue_start);
+            let before = before.to_lowercase();
+            let refused = match cue {
+                "group" => !BUSINESS_GROUP_BEFORE.contains(&before.as_str()),
+                "maker" | "manufacturer" => {
+                    hyphen || NOT_MAKER_BEFORE.contains(&before.as_str())
+                }
+                "bank" | "banks" | "company" | "companies" => {
+                    NOT_BUSINESS_BEFORE.contains(&before.as_str())
+                }
+                _ => false,
+            };
+            if refused {
+                continue;
             }
-            _ => false,
-        };
-        if refused && c.name("owned").is_none() {
-            continue;
         }
         // `companies Adhi Karya and Semen Gresik` names two; `economist at
         // Fact and Opinion Economics` one.
-        let names: Vec<(usize, &str)> = match (c.name("name"), c.name("owned")) {
-            (Some(m), _) if matches!(cue, "companies" | "firms" | "banks") => {
+        let names: Vec<(usize, &str)> = match c.name("name") {
+            Some(m) if matches!(cue, "companies" | "firms" | "banks") => {
                 let mut at = m.start();
                 m.as_str()
                     .split(" and ")
@@ -408,8 +450,8 @@ pub fn detect(
                     })
                     .collect()
             }
-            (Some(m), _) | (None, Some(m)) => vec![(m.start(), m.as_str())],
-            (None, None) => Vec::new(),
+            Some(m) => vec![(m.start(), m.as_str())],
+            None => Vec::new(),
         };
         for (start, raw) in names {
             let m = start..start + raw.len();
