@@ -177,7 +177,7 @@ pub struct Gazetteer {
     /// Lower-cased name or alias → company index.
     by_name: HashMap<String, usize>,
     /// Built on first use: looking names up does not need it.
-    matcher: OnceLock<(AhoCorasick, Vec<Pattern>)>,
+    matcher: OnceLock<Matcher>,
     /// Lower-cased names a user's company file blocks (also for detected companies).
     blocked: Vec<String>,
     /// How names are matched in text.
@@ -400,7 +400,7 @@ impl Gazetteer {
         self.rules
     }
 
-    fn matcher(&self) -> &(AhoCorasick, Vec<Pattern>) {
+    fn matcher(&self) -> &Matcher {
         self.matcher.get_or_init(|| {
             let mut patterns = Vec::new();
             for (index, company) in self.companies.iter().enumerate() {
@@ -431,11 +431,7 @@ impl Gazetteer {
             }
             // Case-sensitive: names match as written or in capitals, so the
             // automaton does not stop at every `ey` or `bt` inside a word.
-            let automaton = AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(patterns.iter().map(|p| p.text.as_str()))
-                .expect("gazetteer patterns build an automaton");
-            (automaton, patterns)
+            Matcher::new(patterns)
         })
     }
 
@@ -446,36 +442,76 @@ impl Gazetteer {
 
     /// Like [`Gazetteer::find`], with the byte ranges of the accepted mentions.
     pub fn find_with_spans(&self, text: &str) -> (Vec<String>, Vec<std::ops::Range<usize>>) {
-        let (automaton, patterns) = self.matcher();
-        let mut spans = Vec::new();
-        let mut found = vec![false; self.companies.len()];
+        let matcher = self.matcher();
+        // Names starting with a capital, digit or non-ASCII letter: tried only
+        // where a word starts with one (a small part of the text).
+        let mut accepted: Vec<(usize, usize, usize)> = Vec::new();
+        let bytes = text.as_bytes();
         let mut at = 0;
-        while at < text.len() {
-            let input = aho_corasick::Input::new(text).span(at..text.len());
-            let Some(first) = automaton.find(input) else {
-                break;
-            };
-            // Try the longest name first, then shorter ones starting at the same
-            // place: `Amazon web services` in lower case still mentions Amazon.
-            let mut candidate = Some(first);
-            let mut accepted = None;
-            while let Some(m) = candidate.filter(|m| m.start() == first.start()) {
-                let pattern = &patterns[m.pattern().as_usize()];
-                if self.is_mention(text, m.start(), m.end(), pattern) {
-                    accepted = Some((m.end(), pattern.company));
-                    break;
-                }
-                let shorter = aho_corasick::Input::new(text).span(m.start()..m.end() - 1);
-                candidate = automaton.find(shorter);
-            }
-            match accepted {
-                Some((end, company)) => {
-                    found[company] = true;
-                    spans.push(first.start()..end);
+        while at < bytes.len() {
+            let b = bytes[at];
+            let may_start = (b.is_ascii_uppercase() || b.is_ascii_digit() || b >= 0xC0)
+                && !text[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '@');
+            if may_start {
+                let input = aho_corasick::Input::new(text)
+                    .span(at..text.len())
+                    .anchored(aho_corasick::Anchored::Yes);
+                if let Some((end, company)) = self.accept(
+                    &matcher.capitalised,
+                    &matcher.capitalised_patterns,
+                    text,
+                    input,
+                ) {
+                    accepted.push((at, end, company));
                     at = end;
+                    continue;
                 }
-                None => at = next_char_boundary(text, first.start()),
             }
+            at += 1;
+        }
+        // The few names starting with a lower-case letter (`eBay`, `iTunes`):
+        // a small automaton over the whole text.
+        if let Some(lower) = &matcher.lower {
+            let mut extra = Vec::new();
+            let mut at = 0;
+            while at < text.len() {
+                let input = aho_corasick::Input::new(text).span(at..text.len());
+                let Some(first) = lower.find(input) else {
+                    break;
+                };
+                let anchored = aho_corasick::Input::new(text)
+                    .span(first.start()..text.len())
+                    .anchored(aho_corasick::Anchored::Yes);
+                match self.accept(lower, &matcher.lower_patterns, text, anchored) {
+                    Some((end, company)) => {
+                        extra.push((first.start(), end, company));
+                        at = end;
+                    }
+                    None => at = next_char_boundary(text, first.start()),
+                }
+            }
+            if !extra.is_empty() {
+                // Leftmost first, then longest; a mention inside an earlier one is dropped.
+                accepted.extend(extra);
+                accepted.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+                let mut end = 0;
+                accepted.retain(|&(s, e, _)| {
+                    let keep = s >= end;
+                    if keep {
+                        end = e;
+                    }
+                    keep
+                });
+            }
+        }
+        let mut found = vec![false; self.companies.len()];
+        let mut spans = Vec::with_capacity(accepted.len());
+        for (start, end, company) in accepted {
+            found[company] = true;
+            spans.push(start..end);
         }
         let mut names: Vec<String> = found
             .iter()
@@ -485,6 +521,79 @@ impl Gazetteer {
             .collect();
         names.sort_by_key(|n| n.to_lowercase());
         (names, spans)
+    }
+
+    /// The longest name of `automaton` at the (anchored) start of `input` that
+    /// is a mention, trying shorter ones at the same place after a refusal
+    /// (`Amazon web services` in lower case still mentions Amazon): its end
+    /// and company.
+    fn accept(
+        &self,
+        automaton: &AhoCorasick,
+        patterns: &[Pattern],
+        text: &str,
+        input: aho_corasick::Input<'_>,
+    ) -> Option<(usize, usize)> {
+        let start = input.start();
+        let mut candidate = automaton.find(input);
+        while let Some(m) = candidate {
+            let pattern = &patterns[m.pattern().as_usize()];
+            if self.is_mention(text, m.start(), m.end(), pattern) {
+                return Some((m.end(), pattern.company));
+            }
+            if m.end() <= start + 1 {
+                return None;
+            }
+            let shorter = aho_corasick::Input::new(text)
+                .span(start..m.end() - 1)
+                .anchored(aho_corasick::Anchored::Yes);
+            candidate = automaton.find(shorter);
+        }
+        None
+    }
+}
+
+/// The gazetteer's names as automata: those starting with a lower-case ASCII
+/// letter apart, so that the others need only be tried where a word starts
+/// with a capital, a digit or a non-ASCII letter.
+struct Matcher {
+    capitalised: AhoCorasick,
+    capitalised_patterns: Vec<Pattern>,
+    lower: Option<AhoCorasick>,
+    lower_patterns: Vec<Pattern>,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("capitalised", &self.capitalised_patterns.len())
+            .field("lower", &self.lower_patterns.len())
+            .finish()
+    }
+}
+
+impl Matcher {
+    fn new(patterns: Vec<Pattern>) -> Matcher {
+        let (lower_patterns, capitalised_patterns): (Vec<Pattern>, Vec<Pattern>) =
+            patterns.into_iter().partition(|p| {
+                !p.text.starts_with(|c: char| {
+                    c.is_ascii_uppercase() || c.is_ascii_digit() || !c.is_ascii()
+                })
+            });
+        let build = |patterns: &[Pattern], start: aho_corasick::StartKind| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(start)
+                .build(patterns.iter().map(|p| p.text.as_str()))
+                .expect("gazetteer patterns build an automaton")
+        };
+        Matcher {
+            capitalised: build(&capitalised_patterns, aho_corasick::StartKind::Anchored),
+            lower: (!lower_patterns.is_empty())
+                .then(|| build(&lower_patterns, aho_corasick::StartKind::Both)),
+            capitalised_patterns,
+            lower_patterns,
+        }
     }
 }
 

@@ -424,9 +424,7 @@ pub fn detect(
             let before = before.to_lowercase();
             let refused = match cue {
                 "group" => !BUSINESS_GROUP_BEFORE.contains(&before.as_str()),
-                "maker" | "manufacturer" => {
-                    hyphen || NOT_MAKER_BEFORE.contains(&before.as_str())
-                }
+                "maker" | "manufacturer" => hyphen || NOT_MAKER_BEFORE.contains(&before.as_str()),
                 "bank" | "banks" | "company" | "companies" => {
                     NOT_BUSINESS_BEFORE.contains(&before.as_str())
                 }
