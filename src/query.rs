@@ -510,17 +510,27 @@ fn resolve_filters(
     let mut companies: Vec<String> = Vec::new();
     let mut warnings = Vec::new();
     if !req.companies.is_empty() {
-        let gazetteer = crate::index::index_gazetteer(dir)
-            .map(|(g, _)| g)
-            .unwrap_or(std::borrow::Cow::Borrowed(Gazetteer::builtin()));
+        // Without a user company file, names resolve by scanning the built-in
+        // list; the full gazetteer is loaded only for a user file or a hint.
+        let has_user_file = dir.join(crate::index::USER_COMPANIES_FILE).exists();
+        let full = std::cell::OnceCell::new();
+        let gazetteer = || {
+            full.get_or_init(|| {
+                crate::index::index_gazetteer(dir)
+                    .map(|(g, _)| g)
+                    .unwrap_or(std::borrow::Cow::Borrowed(Gazetteer::builtin()))
+            })
+        };
         for name in &req.companies {
-            let canonical = gazetteer
-                .canonical(name)
-                .map(str::to_string)
-                .unwrap_or_else(|| crate::text::squash_whitespace(name));
+            let canonical = if has_user_file {
+                gazetteer().canonical(name).map(str::to_string)
+            } else {
+                Gazetteer::builtin_canonical(name).map(str::to_string)
+            }
+            .unwrap_or_else(|| crate::text::squash_whitespace(name));
             let term = Term::from_field_text(f.company, &canonical.to_lowercase());
             if searcher.doc_freq(&term).unwrap_or(0) == 0 {
-                let hint = gazetteer
+                let hint = gazetteer()
                     .closest(&canonical)
                     .filter(|c| !c.eq_ignore_ascii_case(&canonical))
                     .map(|c| format!(" (did you mean {c}?)"))
