@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark `search` on a corpus folder: full index build, then whole-process
-# query latency over bench/queries.txt.
+# Benchmark `search` on a corpus folder: full index build, an unchanged re-run,
+# then query latency over bench/queries.txt as whole processes and in process
+# (benches/query_latency.rs).
 #
 # usage: bench/run.sh CORPUS [RUNS]
 #   CORPUS  folder of articles (e.g. made by ../shared/tools/gen-corpus)
@@ -40,9 +41,18 @@ while IFS= read -r line; do
   done
 done < bench/queries.txt
 
-python3 - "$work" "$corpus" "$corpus_bytes" "$articles" "$wall" "$user" "$sys" "$rss_kb" "$index_bytes" <<'PY'
+# Unchanged re-run (incremental): nothing to read again.
+rerun_start=$(date +%s%N)
+"$bin" index "$corpus" --index "$work/idx" --quiet > /dev/null 2>&1 || true
+rerun_ms=$(( ($(date +%s%N) - rerun_start) / 1000000 ))
+
+# In process: the same queries through the library, index opened once (20 runs each).
+cargo bench --quiet --bench query_latency -- "$work/idx" bench/queries.txt 20 > "$work/inproc.md" 2>/dev/null || true
+inproc=$(grep '^| \*\*all' "$work/inproc.md" | sed 's/\*//g' | awk -F'|' '{print $5 "/" $6}' | tr -d ' ')
+
+python3 - "$work" "$corpus" "$corpus_bytes" "$articles" "$wall" "$user" "$sys" "$rss_kb" "$index_bytes" "$rerun_ms" "$inproc" <<'PY'
 import sys, statistics
-work, corpus, cbytes, articles, wall, user, sys_t, rss_kb, ibytes = sys.argv[1:]
+work, corpus, cbytes, articles, wall, user, sys_t, rss_kb, ibytes, rerun_ms, inproc = sys.argv[1:]
 def secs(s):
     parts = [float(p) for p in s.split(':')]
     t = 0.0
@@ -64,4 +74,8 @@ print(f"| peak RSS | {int(rss_kb)/1024:.0f} MiB |")
 print(f"| index size / text size | {int(ibytes)/1e6:.1f} MB / {cb/1e6:.1f} MB = {int(ibytes)/cb:.2f}x |")
 print(f"| query, whole process, p50 ({len(lat)} runs) | {p(0.5):.1f} ms |")
 print(f"| query, whole process, p95 | {p(0.95):.1f} ms |")
+print(f"| unchanged re-run | {int(rerun_ms)/1000:.2f} s = {int(rerun_ms)/1000/w:.1%} of the full build |")
+if "/" in inproc:
+    p50, p95 = inproc.split("/")
+    print(f"| query, in process (index open once; 20 runs each), p50 / p95 | {p50} / {p95} ms |")
 PY

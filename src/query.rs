@@ -18,7 +18,8 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::column_index::MultiValueIndex;
+use tantivy::columnar::{Column, ColumnIndex, StrColumn};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
     QueryParser, QueryParserError, RangeQuery, TermQuery,
@@ -946,6 +947,8 @@ struct SegmentFacets {
     /// Scratch space for one block.
     years_read: Vec<Option<u64>>,
     company_docs: Vec<u32>,
+    company_ranks: Vec<u32>,
+    company_starts: Vec<u32>,
     company_rows: Vec<u32>,
     company_ords: Vec<u64>,
     /// Count per year, for years below [`DENSE_YEARS`].
@@ -973,6 +976,8 @@ impl Collector for FacetCollector {
             pending: Vec::with_capacity(FACET_BLOCK),
             years_read: vec![None; FACET_BLOCK],
             company_docs: Vec::new(),
+            company_ranks: Vec::new(),
+            company_starts: Vec::new(),
             company_rows: Vec::new(),
             company_ords: Vec::new(),
             years: vec![0; dense],
@@ -1018,7 +1023,34 @@ impl SegmentFacets {
         if let Some(company) = &self.company {
             self.company_docs.clear();
             self.company_rows.clear();
-            company.row_ids_for_docs(docs, &mut self.company_docs, &mut self.company_rows);
+            match &company.index {
+                // The usual layout of a multi-valued column: which documents
+                // have values, then where each one's values start. Read both
+                // for the whole block (the generic path looks up one
+                // document at a time).
+                ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(index)) => {
+                    index.optional_index.rank_if_exists_batch(
+                        docs,
+                        &mut self.company_docs,
+                        &mut self.company_ranks,
+                    );
+                    let n = self.company_ranks.len();
+                    self.company_starts.resize(n * 2, 0);
+                    self.company_ranks.extend_from_within(..n);
+                    for rank in &mut self.company_ranks[n..] {
+                        *rank += 1;
+                    }
+                    index
+                        .start_index_column
+                        .get_vals(&self.company_ranks, &mut self.company_starts);
+                    for i in 0..n {
+                        let (start, end) = (self.company_starts[i], self.company_starts[n + i]);
+                        self.company_rows.extend(start..end);
+                    }
+                    self.company_ranks.clear();
+                }
+                _ => company.row_ids_for_docs(docs, &mut self.company_docs, &mut self.company_rows),
+            }
             self.company_ords.resize(self.company_rows.len(), 0);
             company
                 .values

@@ -213,30 +213,49 @@ impl Gazetteer {
     /// `Gazetteer::builtin().canonical(name)` (a test checks every name).
     pub fn builtin_canonical(name: &str) -> Option<&'static str> {
         let key = crate::text::squash_whitespace(name).to_lowercase();
-        let same = |candidate: &str| {
-            let candidate = candidate.trim();
-            if candidate.is_empty() {
-                false
-            } else if candidate.is_ascii() {
-                candidate.len() == key.len() && candidate.eq_ignore_ascii_case(&key)
-            } else {
-                candidate.to_lowercase() == key
+        if key.is_empty() {
+            return None;
+        }
+        // The line (company) a name in the list belongs to.
+        let line_of = |line: &'static str| -> Option<&'static str> {
+            if line.trim().is_empty() || line.starts_with('#') {
+                return None;
             }
+            let mut cols = line.split('\t');
+            let canonical = cols.next().unwrap_or("").trim();
+            let aliases = cols.nth(1).unwrap_or("");
+            let same = |candidate: &str| {
+                let candidate = candidate.trim();
+                !candidate.is_empty() && candidate.to_lowercase() == key
+            };
+            let named = same(canonical)
+                || aliases
+                    .split('|')
+                    .map(|a| a.trim().trim_start_matches('~'))
+                    .any(same);
+            named.then_some(canonical)
         };
-        BUILTIN_TSV
-            .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-            .find_map(|line| {
-                let mut cols = line.split('\t');
-                let canonical = cols.next().unwrap_or("").trim();
-                let aliases = cols.nth(1).unwrap_or("");
-                let named = same(canonical)
-                    || aliases
-                        .split('|')
-                        .map(|a| a.trim().trim_start_matches('~'))
-                        .any(same);
-                named.then_some(canonical)
-            })
+        if !key.is_ascii() {
+            return BUILTIN_TSV.lines().find_map(line_of);
+        }
+        // An ASCII name: find it case-insensitively in the text at once, then
+        // check the lines it occurs on.
+        let finder = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build([key.as_str()])
+            .ok()?;
+        let mut last_line = usize::MAX;
+        finder.find_iter(BUILTIN_TSV).find_map(|m| {
+            let start = BUILTIN_TSV[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+            if start == last_line {
+                return None;
+            }
+            last_line = start;
+            let end = BUILTIN_TSV[start..]
+                .find('\n')
+                .map_or(BUILTIN_TSV.len(), |i| start + i);
+            line_of(&BUILTIN_TSV[start..end])
+        })
     }
 
     /// Parses the TSV format described in the module docs.
