@@ -203,6 +203,27 @@ for _ in $(seq "$runs"); do
 done
 for _ in $(seq $((runs * 5))); do lap python_start 0 0 "$py" -c 'import sqlite3'; done
 
+# ---------------------------------------------------------------- 4b. in process
+# The same plain queries with the index opened once: `search` through its library
+# (benches/query_latency.rs: top 10, snippets, both facets), tantivy-cli through
+# `tantivy bench` (top 10 + count, nothing fetched). RUNS x 4 runs per query.
+log "queries in process (index opened once)"
+: > "$work/plain-queries.txt"; : > "$work/tv-queries.txt"
+for line in "${lines[@]}"; do
+  [[ $line == *--* ]] && continue
+  printf '%s\n' "$line" >> "$work/plain-queries.txt"
+  eval "args=($line)"
+  printf '%s\n' "${args[*]}" >> "$work/tv-queries.txt"
+done
+inproc_runs=$((runs * 4))
+(cd "$root" && cargo bench --quiet --bench query_latency -- \
+   "$work/search-idx" "$work/plain-queries.txt" "$inproc_runs") \
+  > "$work/inproc-search.md" 2> "$work/inproc-search.err" \
+  || notes+=("in-process search benchmark failed: $(tail -1 "$work/inproc-search.err")")
+# One extra repetition first: tantivy bench has no warm-up of its own.
+"$tv" bench -i "$work/tv-idx" -q "$work/tv-queries.txt" -n $((inproc_runs + 1)) \
+  > "$work/inproc-tantivy.txt" 2>&1 || notes+=("tantivy bench failed")
+
 # ---------------------------------------------------------------- 5. cat, wc -w
 log "cat and wc -w"
 best() {  # best of 3 wall times (ns) of a shell snippet

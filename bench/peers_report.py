@@ -31,6 +31,35 @@ def pct(values, q):
     return v[min(len(v) - 1, int(round(q * (len(v) - 1))))]
 
 
+def in_process(work):
+    """p50/p95 (ms) of the in-process runs: search's bench table, tantivy bench's
+    SEARCH section without its first repetition (the warm-up)."""
+    found = {}
+    path = os.path.join(work, "inproc-search.md")
+    if os.path.exists(path):
+        for line in open(path):
+            if line.startswith("| **all"):
+                cells = [c.strip().strip("*") for c in line.split("|")]
+                found["search"] = (float(cells[4]), float(cells[5]))
+    path = os.path.join(work, "inproc-tantivy.txt")
+    if os.path.exists(path):
+        qfile = os.path.join(work, "tv-queries.txt")
+        n_queries = sum(1 for _ in open(qfile)) if os.path.exists(qfile) else 0
+        times, section = [], None
+        for line in open(path):
+            line = line.rstrip("\n")
+            if line in ("SEARCH", "FETCH STORE"):
+                section = line
+                continue
+            parts = line.split("\t")
+            if section == "SEARCH" and len(parts) == 3 and parts[2].isdigit():
+                times.append(int(parts[2]) / 1000)
+        times = times[n_queries:]
+        if times:
+            found["tantivy"] = (pct(times, 0.5), pct(times, 0.95))
+    return found
+
+
 def main():
     work = sys.argv[1]
     info = json.load(open(os.path.join(work, "info.json")))
@@ -99,6 +128,10 @@ def main():
         row(f"query {label}, all {n_all} lines incl. filters/facets-only "
             f"({n_all * info['runs']} runs)",
             lambda e: f"{pct(ms(e, False), q):.1f} ms" if e == "search" else "n/a")
+    inproc = in_process(work)
+    for label, i in (("p50", 0), ("p95", 1)):
+        row(f"query {label} in process (index opened once), {n_plain} plain queries",
+            lambda e: f"{inproc[e][i]:.2f} ms" if e in inproc else "n/a")
     w("")
     w("Physical limits and baselines (same machine, same run):")
     w("")

@@ -387,22 +387,22 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     })
 }
 
-thread_local! {
-    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
+/// How many guarded searches are running (in any thread: segments are
+/// searched on a thread pool, and a panic there reaches the caller).
+static GUARDED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// True while this thread runs a search that turns engine panics into errors;
-/// the binary's panic hook stays quiet then.
+/// True while a search that turns engine panics into errors runs; the
+/// binary's panic hook stays quiet then.
 pub fn in_guarded_search() -> bool {
-    GUARDED.get()
+    GUARDED.load(std::sync::atomic::Ordering::SeqCst) > 0
 }
 
 /// Runs a search, turning a panic inside the engine (tantivy has debug
 /// assertions that some odd queries trip) into a one-line error.
 fn guarded<T>(search: impl FnOnce() -> Result<T, SearchError>) -> Result<T, SearchError> {
-    GUARDED.set(true);
+    GUARDED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(search));
-    GUARDED.set(false);
+    GUARDED.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     outcome.unwrap_or_else(|_| {
         Err(SearchError::InvalidQuery(
             "the search engine failed on this query; try rephrasing it".into(),

@@ -394,8 +394,14 @@ pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
         }
     }
     let directory = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
-    let index = Index::open(ReadOnlyTolerant(directory))?;
+    let mut index = Index::open(ReadOnlyTolerant(directory))?;
     register_analyzers(&index);
+    // Segments are searched in parallel, one thread per core (at most 4):
+    // counting facets over tens of thousands of matches is most of a query.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if threads > 1 && index.searchable_segment_ids()?.len() > 1 {
+        index.set_multithread_executor(threads)?;
+    }
     let fields = Fields::from_schema(&index.schema())?;
     let reader = index
         .reader_builder()
