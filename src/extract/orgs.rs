@@ -112,7 +112,7 @@ const LEADING_NOISE: &[&str] = &[
 
 /// A capitalised name of up to four words, as the introducing cues take it.
 const INTRODUCED_NAME: &str =
-    r"[A-Z][\p{L}\p{N}&'’-]*(?:(?:[ \t]+(?:&|and))?[ \t]+[A-Z][\p{L}\p{N}&'’-]*){0,3}";
+    r"[A-Z][\p{L}\p{N}&'’-]*(?:(?:[ \t]+(?:&|and))?[ \t]+[A-Z][\p{L}\p{N}&'’-]*){0,4}";
 
 /// Lower-case words of running text that introduce a company by name right
 /// after them: `Italian bank Mediobanca`, `network monitoring company
@@ -306,6 +306,97 @@ const NOT_BUSINESS_BEFORE: &[&str] = &[
     "boy",
 ];
 
+/// Places that stand where a cue expects a company (`the London subsidiary`,
+/// `a Japan unit`): a name that is only one of these is not taken.
+const PLACE_NAMES: &[&str] = &[
+    "London",
+    "New York",
+    "Paris",
+    "Tokyo",
+    "Berlin",
+    "Frankfurt",
+    "Hong Kong",
+    "Singapore",
+    "Beijing",
+    "Shanghai",
+    "Moscow",
+    "Mumbai",
+    "Delhi",
+    "Sydney",
+    "Toronto",
+    "Madrid",
+    "Rome",
+    "Milan",
+    "Zurich",
+    "Geneva",
+    "Brussels",
+    "Amsterdam",
+    "Dublin",
+    "Edinburgh",
+    "Glasgow",
+    "Manchester",
+    "Washington",
+    "Chicago",
+    "Boston",
+    "Seoul",
+    "Britain",
+    "England",
+    "Scotland",
+    "Wales",
+    "Ireland",
+    "France",
+    "Germany",
+    "Italy",
+    "Spain",
+    "Japan",
+    "China",
+    "India",
+    "Russia",
+    "America",
+    "Europe",
+    "Asia",
+    "Africa",
+    "Canada",
+    "Australia",
+    "Brazil",
+    "Mexico",
+    "Korea",
+    "South Korea",
+    "Netherlands",
+    "Switzerland",
+    "Sweden",
+    "Norway",
+    "Finland",
+    "Denmark",
+    "Poland",
+    "Turkey",
+    "Israel",
+    "Iran",
+    "Iraq",
+    "Egypt",
+    "Argentina",
+    "Indonesia",
+    "US",
+    "UK",
+    "EU",
+    "British",
+    "American",
+    "European",
+    "Asian",
+    "Japanese",
+    "Chinese",
+    "Indian",
+    "German",
+    "French",
+    "Italian",
+    "Spanish",
+    "Russian",
+    "Dutch",
+    "Swiss",
+    "Irish",
+    "Scottish",
+];
+
 /// Titles and other words that start a person's name or a non-name.
 const NOT_A_NAME_START: &[&str] = &[
     "Governor",
@@ -470,7 +561,7 @@ pub fn detect(
                 raw = &raw[i + "-based ".len()..];
             }
             let first = raw.split_whitespace().next().unwrap_or("");
-            if known(raw) || NOT_A_NAME_START.contains(&first) {
+            if known(raw) || NOT_A_NAME_START.contains(&first) || PLACE_NAMES.contains(&raw) {
                 continue;
             }
             if let Some(name) = clean_name(raw, &known, false) {
@@ -639,6 +730,10 @@ mod tests {
             ["Fact and Opinion Economics"]
         );
         assert_eq!(found("Leisure group Rank could"), ["Rank"]);
+        assert_eq!(
+            found("includes the firms Young & Rubicam and J Walter Thompson."),
+            ["Young & Rubicam", "J Walter Thompson"]
+        );
         for text in [
             "Environmental group Transport 2000 said",
             "Human Rights group Liberty has argued",
@@ -647,6 +742,7 @@ mod tests {
             "Documentary maker Michael Cockerell",
             "the central bank Governor Mervyn King",
             "a research note called Approve",
+            "studios and the London subsidiary Morpheme",
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }
