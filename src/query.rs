@@ -356,19 +356,22 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     let (total, (years, companies), top) = searched;
 
     let snippets = marks.map(|(words, phrase)| SnippetMaker::new(words, phrase));
-    let mut hits = Vec::with_capacity(top.len());
-    for (i, (score, address)) in top.into_iter().enumerate() {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        // Report the BM25 part of the score, without the tier bonus.
-        let score = score.map(|s| if tier_step > 0.0 { s % tier_step } else { s });
-        hits.push(make_hit(
-            &doc,
-            &f,
-            req.offset + i + 1,
-            score,
-            snippets.as_ref(),
-        ));
-    }
+    // Stored documents and snippets of the hits shown, on the search threads.
+    let hits = idx.index.search_executor().map(
+        |(i, (score, address)): (usize, (Option<f32>, DocAddress))| {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            // Report the BM25 part of the score, without the tier bonus.
+            let score = score.map(|s| if tier_step > 0.0 { s % tier_step } else { s });
+            Ok(make_hit(
+                &doc,
+                &f,
+                req.offset + i + 1,
+                score,
+                snippets.as_ref(),
+            ))
+        },
+        top.into_iter().enumerate(),
+    )?;
 
     Ok(SearchResults {
         query: req.text.clone(),

@@ -49,7 +49,7 @@ pub struct SnippetMaker {
     /// First characters of `words` and `phrase`. Stemming keeps a word's first
     /// character, so only body words starting with one of these are stemmed:
     /// stemming every word of every hit was most of a query's time.
-    initials: HashSet<char>,
+    initials: Vec<char>,
 }
 
 impl SnippetMaker {
@@ -63,11 +63,13 @@ impl SnippetMaker {
         } else {
             Vec::new()
         };
-        let initials = words
+        let mut initials: Vec<char> = words
             .iter()
             .chain(&phrase)
             .filter_map(|w| w.chars().next())
             .collect();
+        initials.sort_unstable();
+        initials.dedup();
         SnippetMaker {
             folding: crate::index::folding_analyzer(),
             stemmer: crate::index::stem_analyzer(),
@@ -109,7 +111,7 @@ impl SnippetMaker {
     pub fn make(&self, body: &str) -> Snippet {
         let tokens = self.tokens(body);
         let matches: Vec<usize> = (0..tokens.len())
-            .filter(|&i| self.words.contains(&tokens[i].text))
+            .filter(|&i| !tokens[i].text.is_empty() && self.words.contains(&tokens[i].text))
             .collect();
         if matches.is_empty() {
             return lead(body);
