@@ -7,7 +7,8 @@
 //! constant score bonuses larger than any BM25 score the query can reach, so the
 //! order inside a tier is plain BM25 and nothing is ever dropped: it is never a
 //! silent AND. Long natural-language queries (more than [`MAX_TIERED_TERMS`] words)
-//! are ranked by BM25 alone.
+//! are ranked by BM25 alone. Counts and facets without hits, and hits by date,
+//! read an unscored form of the query.
 //!
 //! A query with operators (`"exact phrase"`, `AND`, `OR`, `-term`, `title:…`,
 //! `company:…`, `year:…`) goes to tantivy's query parser as written.
@@ -274,14 +275,10 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     let text = req.text.trim();
 
     let num_docs = searcher.num_docs();
-    let MainQuery {
-        ranked: main_query,
-        marks,
-        tier_step,
-    } = main_query(idx, &searcher, text, req.literal, &req.ranking)?;
+    let main = main_query(idx, &searcher, text, req.literal, &req.ranking)?;
 
     let (filters, warnings) = resolve_filters(req, &searcher, f, &idx.dir);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main_query)];
+    let mut filter_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if !filters.companies.is_empty() {
         let any_company: Vec<(Occur, Box<dyn Query>)> = filters
             .companies
@@ -292,7 +289,7 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
                 (Occur::Should, q)
             })
             .collect();
-        clauses.push((Occur::Must, filter(BooleanQuery::new(any_company))));
+        filter_clauses.push((Occur::Must, filter(BooleanQuery::new(any_company))));
     }
     if filters.since.is_some() || filters.until.is_some() {
         // On `date_key` (YYYYMMDD; YYYY0000 when only the year is known; 0 unknown):
@@ -302,9 +299,8 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
             Bound::Included(Term::from_field_u64(f.date_key, b.last_key()))
         });
         let range = RangeQuery::new(Bound::Included(Term::from_field_u64(f.date_key, lo)), hi);
-        clauses.push((Occur::Must, filter(range)));
+        filter_clauses.push((Occur::Must, filter(range)));
     }
-    let query = BooleanQuery::new(clauses);
 
     let sort = if text.is_empty() {
         SortOrder::Date
@@ -319,41 +315,39 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
         .limit
         .min((num_docs as usize).saturating_sub(req.offset));
     let searched = guarded(|| {
+        // Counts and facets alone, or hits by date, need which documents
+        // match, not how well: the unscored query lets tantivy walk the
+        // postings in blocks. Ranked hits come with counts in one pass (a
+        // separate pass for the top hits measured slower).
+        let matching = with_filters(main.matching.box_clone(), &filter_clauses);
+        let ranked = with_filters(main.ranked.box_clone(), &filter_clauses);
+        let failed = |e| search_failure(text, e);
         Ok(if limit == 0 {
             let (total, facets) = searcher
-                .search(&query, &(Count, facet_collector))
-                .map_err(|e| search_failure(text, e))?;
+                .search(&matching, &(Count, facet_collector))
+                .map_err(failed)?;
             (total, facets, Vec::new())
+        } else if sort == SortOrder::Date {
+            let range = TopDocs::with_limit(limit).and_offset(req.offset);
+            let by_date = range.order_by_u64_field("date_key", Order::Desc);
+            let (total, facets, top) = searcher
+                .search(&matching, &(Count, facet_collector, by_date))
+                .map_err(failed)?;
+            let top: Vec<(Option<f32>, DocAddress)> =
+                top.into_iter().map(|(_, a)| (None, a)).collect();
+            (total, facets, top)
         } else {
             let range = TopDocs::with_limit(limit).and_offset(req.offset);
-            match sort {
-                SortOrder::Relevance => {
-                    let (total, facets, top) = searcher
-                        .search(&query, &(Count, facet_collector, range.order_by_score()))
-                        .map_err(|e| search_failure(text, e))?;
-                    let top: Vec<(Option<f32>, DocAddress)> =
-                        top.into_iter().map(|(s, a)| (Some(s), a)).collect();
-                    (total, facets, top)
-                }
-                SortOrder::Date => {
-                    let (total, facets, top) = searcher
-                        .search(
-                            &query,
-                            &(
-                                Count,
-                                facet_collector,
-                                range.order_by_u64_field("date_key", Order::Desc),
-                            ),
-                        )
-                        .map_err(|e| search_failure(text, e))?;
-                    let top: Vec<(Option<f32>, DocAddress)> =
-                        top.into_iter().map(|(_, a)| (None, a)).collect();
-                    (total, facets, top)
-                }
-            }
+            let (total, facets, top) = searcher
+                .search(&ranked, &(Count, facet_collector, range.order_by_score()))
+                .map_err(failed)?;
+            let top: Vec<(Option<f32>, DocAddress)> =
+                top.into_iter().map(|(s, a)| (Some(s), a)).collect();
+            (total, facets, top)
         })
     })?;
     let (total, (years, companies), top) = searched;
+    let (marks, tier_step) = (main.marks, main.tier_step);
 
     let snippets = marks.map(|(words, phrase)| SnippetMaker::new(words, phrase));
     // Stored documents and snippets of the hits shown, on the search threads.
@@ -413,12 +407,25 @@ fn guarded<T>(search: impl FnOnce() -> Result<T, SearchError>) -> Result<T, Sear
     })
 }
 
-/// The query that ranks, the query whose terms snippets mark, and the tier bonus.
+/// `query` as a required clause, with the filters.
+fn with_filters(query: Box<dyn Query>, filters: &[(Occur, Box<dyn Query>)]) -> BooleanQuery {
+    let mut clauses = vec![(Occur::Must, query)];
+    clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
+    BooleanQuery::new(clauses)
+}
+
+/// A search's queries: the one that ranks, and the one that only selects
+/// (for counts and facets), with what snippets mark.
 struct MainQuery {
+    /// Ranks the matching documents: BM25, plus the tier bonuses of a tiered
+    /// plain query.
     ranked: Box<dyn Query>,
+    /// The same documents as `ranked`, unscored and as cheap as possible.
+    matching: Box<dyn Query>,
+    /// The bonus of one tier (0 when not tiered).
+    tier_step: Score,
     /// Analyzed words to mark in snippets, and the query's tokens as a phrase.
     marks: Option<(HashSet<String>, Vec<String>)>,
-    tier_step: Score,
 }
 
 /// Builds the ranking query for the text: everything when empty, tantivy's
@@ -433,8 +440,9 @@ fn main_query(
     Ok(if text.is_empty() {
         MainQuery {
             ranked: Box::new(AllQuery),
-            marks: None,
+            matching: Box::new(AllQuery),
             tier_step: 0.0,
+            marks: None,
         }
     } else if !literal && uses_query_syntax(text) {
         let query = syntax_query(idx, text, ranking)?;
@@ -447,16 +455,18 @@ fn main_query(
             }
         });
         MainQuery {
+            matching: query.box_clone(),
             ranked: query,
-            marks: Some((words, Vec::new())),
             tier_step: 0.0,
+            marks: Some((words, Vec::new())),
         }
     } else {
         let plain = plain_query(idx, searcher, text, ranking);
         MainQuery {
             ranked: plain.ranked,
-            marks: Some((plain.words, plain.phrase)),
+            matching: plain.matching,
             tier_step: plain.tier_step,
+            marks: Some((plain.words, plain.phrase)),
         }
     })
 }
@@ -603,8 +613,11 @@ fn syntax_query(
 
 /// A plain list of words, as queries ready to run.
 struct PlainQuery {
-    /// Documents with any of the words, with the phrase and all-words tier bonuses.
+    /// Documents with any of the words, scored by BM25.
     ranked: Box<dyn Query>,
+    /// The same documents, unscored: any word in `body` (which holds the
+    /// headline too).
+    matching: Box<dyn Query>,
     /// The bonus of one tier (0 when the query is not tiered).
     tier_step: Score,
     /// The analyzed words a document may match.
@@ -694,17 +707,33 @@ fn plain_query(
     if unique.is_empty() {
         return PlainQuery {
             ranked: Box::new(EmptyQuery),
+            matching: Box::new(EmptyQuery),
             tier_step: 0.0,
             words: HashSet::new(),
             phrase: Vec::new(),
         };
     }
+    let body_terms = |occur: Occur| -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            unique
+                .iter()
+                .map(|t| {
+                    let term = Term::from_field_text(f.body, t);
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (occur, q)
+                })
+                .collect(),
+        ))
+    };
+    let matching = body_terms(Occur::Should);
     let marks: HashSet<String> = unique.iter().map(|w| w.to_string()).collect();
     let phrase: Vec<String> = tokens.iter().map(|(_, t)| t.clone()).collect();
     let any = clauses(Occur::Should);
     if !ranking.tiers || !(2..=MAX_TIERED_TERMS).contains(&unique.len()) || tokens.len() < 2 {
         return PlainQuery {
             ranked: any,
+            matching,
             tier_step: 0.0,
             words: marks,
             phrase,
@@ -718,23 +747,13 @@ fn plain_query(
             .map(|(pos, t)| (*pos, Term::from_field_text(f.body, t)))
             .collect(),
     );
-    let all_words = BooleanQuery::new(
-        unique
-            .iter()
-            .map(|t| {
-                let term = Term::from_field_text(f.body, t);
-                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                (Occur::Must, q)
-            })
-            .collect(),
-    );
     let weight: Score = query_tf.iter().sum();
     let step = tier_step(num_docs, weight.ceil() as usize, ranking.title_boost);
     let ranked = BooleanQuery::new(vec![
         (Occur::Should, any),
         (
             Occur::Should,
-            Box::new(ConstScoreQuery::new(Box::new(all_words), step)),
+            Box::new(ConstScoreQuery::new(body_terms(Occur::Must), step)),
         ),
         (
             Occur::Should,
@@ -743,6 +762,7 @@ fn plain_query(
     ]);
     PlainQuery {
         ranked: Box::new(ranked),
+        matching,
         tier_step: step,
         words: marks,
         phrase,
