@@ -314,6 +314,11 @@ info = {
         " title + snippet() of those 10",
         "sqlite3 -readonly T/fts5.db \"SELECT title, snippet(...) ... rowid IN (top 10"
         " by bm25)\" > /dev/null   # baseline row",
+        "cargo bench --bench query_latency -- T/search-idx T/plain-queries.txt N"
+        "   # in process: run_query (top 10, snippets, both facets), N = RUNS x 4,"
+        " after one warm-up run per query",
+        "tantivy bench -i T/tv-idx -q T/tv-queries.txt -n N+1"
+        "   # in process: top 10 + count; the first repetition (warm-up) is dropped",
         "find CORPUS -type f -name '*.txt' -print0 | xargs -0 cat > /dev/null",
         "find CORPUS -type f -name '*.txt' -print0 | wc -w --files0-from=-",
     ],
