@@ -107,8 +107,9 @@ pub struct MatchRules {
     pub not_in_web_addresses: bool,
     /// Unambiguous names also match in capitals (`AMAZON CUTS JOBS`).
     pub shouted_names: bool,
-    /// Organisations named by corporate cues (`X Securities`, `Y Inc`) are
-    /// added as detected companies.
+    /// Organisations named by corporate cues (`X Securities`, `Y Inc`) or
+    /// introduced by running text (`bank Mediobanca`) are added as detected
+    /// companies.
     pub corporate_cues: bool,
 }
 
