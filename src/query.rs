@@ -1036,9 +1036,10 @@ impl SegmentFacets {
         let read = &mut self.years_read[..docs.len()];
         read.fill(None);
         self.year.first_vals(docs, read);
+        let years = &mut self.years[..];
         for year in read.iter() {
             let year = year.unwrap_or(0);
-            match self.years.get_mut(year as usize) {
+            match years.get_mut(year as usize) {
                 Some(count) => *count += 1,
                 None => *self.late_years.entry(year).or_insert(0) += 1,
             }
@@ -1066,9 +1067,22 @@ impl SegmentFacets {
                     index
                         .start_index_column
                         .get_vals(&self.company_ranks, &mut self.company_starts);
-                    for i in 0..n {
-                        let (start, end) = (self.company_starts[i], self.company_starts[n + i]);
-                        self.company_rows.extend(start..end);
+                    // Each document's value rows, written into a slice sized
+                    // up front (pushing one by one kept the length in memory).
+                    let (starts, ends) = self.company_starts.split_at(n);
+                    let total: usize = starts
+                        .iter()
+                        .zip(ends)
+                        .map(|(&s, &e)| e.saturating_sub(s) as usize)
+                        .sum();
+                    self.company_rows.resize(total, 0);
+                    let mut at = 0;
+                    let rows = &mut self.company_rows[..];
+                    for (&start, &end) in starts.iter().zip(ends) {
+                        for row in start..end {
+                            rows[at] = row;
+                            at += 1;
+                        }
                     }
                     self.company_ranks.clear();
                 }
@@ -1078,8 +1092,11 @@ impl SegmentFacets {
             company
                 .values
                 .get_vals(&self.company_rows, &mut self.company_ords);
+            let counts = &mut self.companies[..];
             for &ord in &self.company_ords {
-                self.companies[ord as usize] += 1;
+                if let Some(count) = counts.get_mut(ord as usize) {
+                    *count += 1;
+                }
             }
         }
     }
