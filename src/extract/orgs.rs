@@ -399,6 +399,8 @@ const PLACE_NAMES: &[&str] = &[
 
 /// Titles and other words that start a person's name or a non-name.
 const NOT_A_NAME_START: &[&str] = &[
+    "HMS",
+    "USS",
     "Governor",
     "Chairman",
     "Chief",
@@ -515,6 +517,12 @@ pub fn detect(
             let before = before.to_lowercase();
             let refused = match cue {
                 "group" => !BUSINESS_GROUP_BEFORE.contains(&before.as_str()),
+                // `aircraft carrier HMS Ark Royal`, `peace broker`.
+                "carrier" => matches!(
+                    before.as_str(),
+                    "aircraft" | "letter" | "mail" | "flag" | "troop" | "personnel" | "disease"
+                ),
+                "broker" => matches!(before.as_str(), "peace" | "power" | "honest"),
                 "maker" | "manufacturer" => hyphen || NOT_MAKER_BEFORE.contains(&before.as_str()),
                 "bank" | "banks" | "company" | "companies" => {
                     NOT_BUSINESS_BEFORE.contains(&before.as_str())
@@ -743,6 +751,9 @@ mod tests {
             "the central bank Governor Mervyn King",
             "a research note called Approve",
             "studios and the London subsidiary Morpheme",
+            "the aircraft carrier Ark Royal sailed",
+            "the navy's carrier HMS Illustrious",
+            "as peace broker Kofi Annan said",
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }
