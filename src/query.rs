@@ -590,12 +590,40 @@ fn parser(idx: &SearchIndex, ranking: &Ranking) -> QueryParser {
     parser
 }
 
+/// The deepest nesting of parentheses a query may have.
+const MAX_NESTING: usize = 64;
+
+/// How deep parentheses nest in `text`, outside quoted phrases.
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut deepest, mut quoted) = (0usize, 0usize, false);
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '(' if !quoted => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Parses a query written in tantivy's syntax, pointing at the character of a syntax error.
 fn syntax_query(
     idx: &SearchIndex,
     text: &str,
     ranking: &Ranking,
 ) -> Result<Box<dyn Query>, SearchError> {
+    // The parser and the search recurse once per level of parentheses: a
+    // query nested thousands deep would overflow the stack.
+    let depth = nesting_depth(text);
+    if depth > MAX_NESTING {
+        return Err(SearchError::InvalidQuery(format!(
+            "parentheses nest {depth} deep in the query; at most {MAX_NESTING} are allowed"
+        )));
+    }
     let (ast, errors) = tantivy::query_grammar::parse_query_lenient(text);
     if let Some(err) = errors.first() {
         let at = err.pos.min(text.len());
@@ -1053,6 +1081,7 @@ impl SegmentFacets {
                 // for the whole block (the generic path looks up one
                 // document at a time).
                 ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(index)) => {
+                    self.company_ranks.clear();
                     index.optional_index.rank_if_exists_batch(
                         docs,
                         &mut self.company_docs,
@@ -1158,6 +1187,13 @@ impl SegmentCollector for SegmentFacets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_depth_ignores_quoted_parentheses() {
+        assert_eq!(nesting_depth("a (b (c) d) (e)"), 2);
+        assert_eq!(nesting_depth("\"((((\" x"), 0);
+        assert_eq!(nesting_depth("))(("), 2);
+    }
 
     #[test]
     fn detects_query_syntax() {

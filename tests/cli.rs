@@ -494,6 +494,14 @@ fn errors_are_one_line_with_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("unknown field `nosuchfield`"))
         .stderr(predicate::function(one_line));
+    // Nested thousands deep, a query used to overflow the stack.
+    let nested = format!("{}amazon{}", "(".repeat(5000), ")".repeat(5000));
+    search(&idx(&dir))
+        .args(["query", &nested])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("parentheses nest 5000 deep"))
+        .stderr(predicate::function(one_line));
     search(&idx(&dir))
         .args(["index", "no/such/folder"])
         .assert()

@@ -110,7 +110,7 @@ const LEADING_NOISE: &[&str] = &[
     "When", "After", "Before", "Shares", "Analysts", "Rival", "Rivals", "Both", "Firm",
 ];
 
-/// A capitalised name of up to four words, as the introducing cues take it.
+/// A capitalised name of up to five words (joined by `&` or `and` too), as the introducing cues take it.
 const INTRODUCED_NAME: &str =
     r"[A-Z][\p{L}\p{N}&'’-]*(?:(?:[ \t]+(?:&|and))?[ \t]+[A-Z][\p{L}\p{N}&'’-]*){0,4}";
 

@@ -398,9 +398,18 @@ pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
     register_analyzers(&index);
     // Segments are searched in parallel, one thread per core (at most 4):
     // counting facets over tens of thousands of matches is most of a query.
+    // The threads get the main thread's 8 MiB of stack: a deeply nested query
+    // is searched recursively. If they cannot be started, one thread does.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     if threads > 1 && index.searchable_segment_ids()?.len() > 1 {
-        index.set_multithread_executor(threads)?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .stack_size(8 << 20)
+            .thread_name(|n| format!("search-{n}"))
+            .build();
+        if let Ok(pool) = pool {
+            index.set_executor(tantivy::Executor::ThreadPool(std::sync::Arc::new(pool)));
+        }
     }
     let fields = Fields::from_schema(&index.schema())?;
     let reader = index
