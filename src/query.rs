@@ -291,7 +291,33 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
             .collect();
         filter_clauses.push((Occur::Must, filter(BooleanQuery::new(any_company))));
     }
-    if filters.since.is_some() || filters.until.is_some() {
+    let year_of = |b: Option<DateBound>| match b {
+        Some(DateBound::Year(y)) => Some(Some(y as u64)),
+        None => Some(None),
+        Some(DateBound::Day(_)) => None,
+    };
+    if let (Some(since), Some(until), true) = (
+        year_of(filters.since),
+        year_of(filters.until),
+        filters.since.is_some() || filters.until.is_some(),
+    ) {
+        // Whole years: the `year` field (0 = unknown) has one posting list per
+        // year, far fewer terms than the days of `date_key`.
+        let lo = since.unwrap_or(1).max(1);
+        let q: Box<dyn Query> = match until {
+            Some(hi) if hi == lo => Box::new(TermQuery::new(
+                Term::from_field_u64(f.year, lo),
+                IndexRecordOption::Basic,
+            )),
+            _ => Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_u64(f.year, lo)),
+                until.map_or(Bound::Unbounded, |hi| {
+                    Bound::Included(Term::from_field_u64(f.year, hi))
+                }),
+            )),
+        };
+        filter_clauses.push((Occur::Must, zero_score(q)));
+    } else if filters.since.is_some() || filters.until.is_some() {
         // On `date_key` (YYYYMMDD; YYYY0000 when only the year is known; 0 unknown):
         // articles of unknown date never pass a date filter.
         let lo = filters.since.map_or(1, |b| b.first_key()).max(1);
@@ -511,6 +537,11 @@ pub fn rank_ids(
 /// Wraps a filter so that it selects documents without adding to their score.
 fn filter(q: impl Query) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
+}
+
+/// [`filter`] for a boxed query.
+fn zero_score(q: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
 }
 
 /// Resolves company names to canonical ones and years to a range. A company
