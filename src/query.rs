@@ -694,7 +694,13 @@ fn plain_query(
     ranking: &Ranking,
 ) -> PlainQuery {
     let f = idx.fields;
-    let num_docs = searcher.num_docs();
+    // BM25's document count, as tantivy's scorer sees it: deleted documents
+    // not yet merged away still count, so the tier bonus must allow for them.
+    let num_docs: u64 = searcher
+        .segment_readers()
+        .iter()
+        .map(|r| u64::from(r.max_doc()))
+        .sum();
     let tokens = analyze(idx, TEXT_ANALYZER, text);
     let mut words = if ranking.drop_stop_words {
         analyze(idx, QUERY_ANALYZER, text)
