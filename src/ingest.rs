@@ -295,11 +295,37 @@ impl RecordSink for FileSink<'_> {
     }
 }
 
+/// The text that identifies a file in the index (`path` field, file states):
+/// the path itself when it is UTF-8; otherwise its valid parts with each
+/// other byte as `\xNN`, so that two names differing only in undecodable
+/// bytes (`a\xff.txt`, `a\xfe.txt`) never share a key.
+pub fn path_key(path: &Path) -> String {
+    if let Some(text) = path.to_str() {
+        return text.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut key = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            key.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                key.push_str(&format!("\\x{byte:02x}"));
+            }
+        }
+        key
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
+    }
+}
+
 /// Reads one file and hands every record in it (or a warning) to `sink`.
 ///
 /// JSON-lines files are streamed in batches that are parsed in parallel.
 pub fn read_file(file: &InputFile, sink: &dyn RecordSink) {
-    let path = file.path.display().to_string();
+    let path = path_key(&file.path);
     let counted = FileSink {
         inner: sink,
         records: AtomicUsize::new(0),

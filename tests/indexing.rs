@@ -413,3 +413,35 @@ fn emptying_the_folder_removes_its_articles() {
     assert_eq!(v["removed"], 1);
     assert_eq!(count(&index, &[]), 0);
 }
+
+/// Two file names that differ only in bytes that are not UTF-8 are two files.
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_stay_apart() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = TempDir::new().unwrap();
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let name = |b: u8| std::ffi::OsStr::from_bytes(&[b'a', b, b'.', b't', b'x', b't']).to_owned();
+    std::fs::write(
+        docs.join(name(0xff)),
+        "Zebracorn one\n\nThe first zebracorn.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        docs.join(name(0xfe)),
+        "Zebracorn two\n\nThe second zebracorn.\n",
+    )
+    .unwrap();
+    let index = tmp.path().join("idx");
+    let docs_arg = docs.to_str().unwrap();
+    summary(&index, &[docs_arg]);
+    assert_eq!(count(&index, &["zebracorn"]), 2);
+    // Changing one of them leaves the other alone.
+    std::fs::write(docs.join(name(0xfe)), "Zebracorn two\n\nChanged.\n").unwrap();
+    let second = summary(&index, &[docs_arg]);
+    assert_eq!(second["updated"], 1, "{second}");
+    assert_eq!(second["unchanged"], 1, "{second}");
+    assert_eq!(count(&index, &["zebracorn"]), 2);
+    assert_eq!(count(&index, &["first"]), 1);
+}

@@ -464,7 +464,7 @@ pub fn build_index(
         .files
         .par_iter()
         .map(|file: &InputFile| {
-            let key = file.path.display().to_string();
+            let key = ingest::path_key(&file.path);
             let hash = hash_file(&file.path).ok();
             let before = previous.get(&key).copied();
             let outcome = match (before, hash) {
