@@ -375,7 +375,8 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     let (total, (years, companies), top) = searched;
     let (marks, tier_step) = (main.marks, main.tier_step);
 
-    let snippets = marks.map(|(words, phrase)| SnippetMaker::new(words, phrase));
+    let snippets =
+        marks.map(|m| SnippetMaker::new(m.words, m.phrase).with_phrase_only(m.phrase_only));
     // Stored documents and snippets of the hits shown, on the search threads.
     let hits = idx.index.search_executor().map(
         |(i, (score, address)): (usize, (Option<f32>, DocAddress))| {
@@ -450,8 +451,18 @@ struct MainQuery {
     matching: Box<dyn Query>,
     /// The bonus of one tier (0 when not tiered).
     tier_step: Score,
-    /// Analyzed words to mark in snippets, and the query's tokens as a phrase.
-    marks: Option<(HashSet<String>, Vec<String>)>,
+    /// What snippets mark.
+    marks: Option<Marks>,
+}
+
+/// What snippets mark for a query.
+struct Marks {
+    /// Analyzed words to mark.
+    words: HashSet<String>,
+    /// The analyzed tokens of a phrase to mark as one span.
+    phrase: Vec<String>,
+    /// Words marked only inside the phrase.
+    phrase_only: HashSet<String>,
 }
 
 /// Builds the ranking query for the text: everything when empty, tantivy's
@@ -480,11 +491,46 @@ fn main_query(
                 }
             }
         });
+        // The first quoted phrase is highlighted as one span; its words are
+        // not marked on their own unless the query also has them outside
+        // quotes (`"return to office"` marks no lone `to`).
+        let (quoted, outside) = split_quoted(text);
+        let mut phrase_only = HashSet::new();
+        let phrase: Vec<String> = quoted
+            .first()
+            .map(|p| {
+                analyze(idx, TEXT_ANALYZER, p)
+                    .into_iter()
+                    .map(|(_, t)| t)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if phrase.len() >= 2 {
+            let elsewhere: HashSet<String> = analyze(idx, TEXT_ANALYZER, &outside)
+                .into_iter()
+                .chain(
+                    quoted
+                        .iter()
+                        .skip(1)
+                        .flat_map(|q| analyze(idx, TEXT_ANALYZER, q)),
+                )
+                .map(|(_, t)| t)
+                .collect();
+            phrase_only = words
+                .iter()
+                .filter(|w| !elsewhere.contains(*w) && phrase.contains(*w))
+                .cloned()
+                .collect();
+        }
         MainQuery {
             matching: query.box_clone(),
             ranked: query,
             tier_step: 0.0,
-            marks: Some((words, Vec::new())),
+            marks: Some(Marks {
+                words,
+                phrase,
+                phrase_only,
+            }),
         }
     } else {
         let plain = plain_query(idx, searcher, text, ranking);
@@ -492,7 +538,11 @@ fn main_query(
             ranked: plain.ranked,
             matching: plain.matching,
             tier_step: plain.tier_step,
-            marks: Some((plain.words, plain.phrase)),
+            marks: Some(Marks {
+                words: plain.words,
+                phrase: plain.phrase,
+                phrase_only: HashSet::new(),
+            }),
         }
     })
 }
@@ -600,6 +650,30 @@ fn resolve_filters(
         until,
     };
     (filters, warnings)
+}
+
+/// The quoted parts of a query, in order, and the text outside them.
+fn split_quoted(text: &str) -> (Vec<&str>, String) {
+    let mut quoted = Vec::new();
+    let mut outside = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('"') {
+        outside.push_str(&rest[..open]);
+        outside.push(' ');
+        let after = &rest[open + 1..];
+        match after.find('"') {
+            Some(close) => {
+                quoted.push(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            None => {
+                rest = after;
+                break;
+            }
+        }
+    }
+    outside.push_str(rest);
+    (quoted, outside)
 }
 
 /// True if the query uses any of tantivy's query syntax.
@@ -1230,6 +1304,22 @@ mod tests {
         assert_eq!(nesting_depth("a (b (c) d) (e)"), 2);
         assert_eq!(nesting_depth("\"((((\" x"), 0);
         assert_eq!(nesting_depth("))(("), 2);
+    }
+
+    #[test]
+    fn quoted_parts_and_the_rest() {
+        let (quoted, outside) = split_quoted("\"return to office\" -meta \"rto\" x");
+        assert_eq!(quoted, ["return to office", "rto"]);
+        assert_eq!(
+            outside.split_whitespace().collect::<Vec<_>>(),
+            ["-meta", "x"]
+        );
+        let (quoted, outside) = split_quoted("a \"unclosed b");
+        assert!(quoted.is_empty());
+        assert_eq!(
+            outside.split_whitespace().collect::<Vec<_>>(),
+            ["a", "unclosed", "b"]
+        );
     }
 
     #[test]

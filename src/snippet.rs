@@ -46,6 +46,9 @@ pub struct SnippetMaker {
     /// The query's analyzed tokens in order, highlighted as one span where they
     /// occur consecutively (empty for fewer than two tokens).
     phrase: Vec<String>,
+    /// Words of `words` that are marked only inside an occurrence of the
+    /// phrase (a quoted phrase's `to`), not on their own.
+    phrase_only: HashSet<String>,
     /// First characters of `words` and `phrase`. Stemming keeps a word's first
     /// character, so only body words starting with one of these are stemmed:
     /// stemming every word of every hit was most of a query's time.
@@ -75,8 +78,15 @@ impl SnippetMaker {
             stemmer: crate::index::stem_analyzer(),
             words,
             phrase,
+            phrase_only: HashSet::new(),
             initials,
         }
+    }
+
+    /// Marks `words` only where they are part of the phrase.
+    pub fn with_phrase_only(mut self, words: HashSet<String>) -> Self {
+        self.phrase_only = words;
+        self
     }
 
     /// The body's tokens as the index's analyzer makes them, except that words
@@ -110,8 +120,14 @@ impl SnippetMaker {
     /// The best passage (or two) of `body`, or its opening if no word matches.
     pub fn make(&self, body: &str) -> Snippet {
         let tokens = self.tokens(body);
+        let (phrase_spans, in_phrase) = self.phrase_occurrences(&tokens);
         let matches: Vec<usize> = (0..tokens.len())
-            .filter(|&i| !tokens[i].text.is_empty() && self.words.contains(&tokens[i].text))
+            .filter(|&i| {
+                let text = &tokens[i].text;
+                !text.is_empty()
+                    && self.words.contains(text)
+                    && (in_phrase[i] || !self.phrase_only.contains(text))
+            })
             .collect();
         if matches.is_empty() {
             return lead(body);
@@ -136,7 +152,7 @@ impl SnippetMaker {
                 }
             }
         }
-        let highlights = self.highlights(&tokens, &matches);
+        let highlights = highlights(&tokens, &matches, phrase_spans, &in_phrase);
         let mut parts = windows
             .iter()
             .map(|w| {
@@ -179,9 +195,8 @@ impl SnippetMaker {
         joined
     }
 
-    /// Byte spans to highlight: each phrase occurrence as one span, then
-    /// every other matched word.
-    fn highlights(&self, tokens: &[Token], matches: &[usize]) -> Vec<Range<usize>> {
+    /// Each occurrence of the phrase as a byte span, and which tokens are in one.
+    fn phrase_occurrences(&self, tokens: &[Token]) -> (Vec<Range<usize>>, Vec<bool>) {
         let mut spans: Vec<Range<usize>> = Vec::new();
         let mut in_phrase = vec![false; tokens.len()];
         let n = self.phrase.len();
@@ -197,15 +212,26 @@ impl SnippetMaker {
                 }
             }
         }
-        spans.extend(
-            matches
-                .iter()
-                .filter(|&&i| !in_phrase[i])
-                .map(|&i| tokens[i].span.clone()),
-        );
-        spans.sort_by_key(|s| s.start);
-        spans
+        (spans, in_phrase)
     }
+}
+
+/// Byte spans to highlight: each phrase occurrence as one span, then every
+/// other matched word.
+fn highlights(
+    tokens: &[Token],
+    matches: &[usize],
+    mut spans: Vec<Range<usize>>,
+    in_phrase: &[bool],
+) -> Vec<Range<usize>> {
+    spans.extend(
+        matches
+            .iter()
+            .filter(|&&i| !in_phrase[i])
+            .map(|&i| tokens[i].span.clone()),
+    );
+    spans.sort_by_key(|s| s.start);
+    spans
 }
 
 /// The byte range from the first to the last matched token of the window
@@ -401,6 +427,15 @@ mod tests {
         let m = maker(&["die", "sky", "earli"], &[]);
         let s = m.make("Under the skies, dying early, as others died.");
         assert_eq!(marked(&s), ["skies", "dying", "early", "died"]);
+    }
+
+    /// A quoted phrase's stop word is marked inside the phrase, not alone.
+    #[test]
+    fn phrase_only_words_are_marked_inside_the_phrase_only() {
+        let m = maker(&["return", "to", "offic"], &["return", "to", "offic"])
+            .with_phrase_only(["return", "to", "offic"].map(String::from).into());
+        let s = m.make("Staff want to keep working from home, not return to office life.");
+        assert_eq!(marked(&s), ["return to office"]);
     }
 
     fn marked(s: &Snippet) -> Vec<String> {
