@@ -496,25 +496,28 @@ fn main_query(
         // quotes (`"return to office"` marks no lone `to`).
         let (quoted, outside) = split_quoted(text);
         let mut phrase_only = HashSet::new();
-        let phrase: Vec<String> = quoted
-            .first()
-            .map(|p| {
-                analyze(idx, TEXT_ANALYZER, p)
-                    .into_iter()
-                    .map(|(_, t)| t)
-                    .collect()
-            })
-            .unwrap_or_default();
-        if phrase.len() >= 2 {
-            let elsewhere: HashSet<String> = analyze(idx, TEXT_ANALYZER, &outside)
+        // The first exact quoted phrase of two words or more (not `"a b"~2`
+        // or `"a b"*`, whose matches need not be the words side by side).
+        let tokens_of = |q: &str| -> Vec<String> {
+            analyze(idx, TEXT_ANALYZER, q)
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect()
+        };
+        let chosen = quoted
+            .iter()
+            .position(|(q, exact)| *exact && tokens_of(q).len() >= 2);
+        let phrase: Vec<String> = chosen.map(|i| tokens_of(quoted[i].0)).unwrap_or_default();
+        if let Some(chosen) = chosen {
+            let elsewhere: HashSet<String> = tokens_of(&outside)
                 .into_iter()
                 .chain(
                     quoted
                         .iter()
-                        .skip(1)
-                        .flat_map(|q| analyze(idx, TEXT_ANALYZER, q)),
+                        .enumerate()
+                        .filter(|(i, _)| *i != chosen)
+                        .flat_map(|(_, (q, _))| tokens_of(q)),
                 )
-                .map(|(_, t)| t)
                 .collect();
             phrase_only = words
                 .iter()
@@ -652,8 +655,10 @@ fn resolve_filters(
     (filters, warnings)
 }
 
-/// The quoted parts of a query, in order, and the text outside them.
-fn split_quoted(text: &str) -> (Vec<&str>, String) {
+/// The quoted parts of a query in order, each with whether it is an exact
+/// phrase (no `~` slop or `*` prefix after the closing quote), and the text
+/// outside them.
+fn split_quoted(text: &str) -> (Vec<(&str, bool)>, String) {
     let mut quoted = Vec::new();
     let mut outside = String::new();
     let mut rest = text;
@@ -663,7 +668,8 @@ fn split_quoted(text: &str) -> (Vec<&str>, String) {
         let after = &rest[open + 1..];
         match after.find('"') {
             Some(close) => {
-                quoted.push(&after[..close]);
+                let exact = !after[close + 1..].starts_with(['~', '*']);
+                quoted.push((&after[..close], exact));
                 rest = &after[close + 1..];
             }
             None => {
@@ -698,17 +704,17 @@ fn parser(idx: &SearchIndex, ranking: &Ranking) -> QueryParser {
 /// The deepest nesting of parentheses a query may have.
 const MAX_NESTING: usize = 64;
 
-/// How deep parentheses nest in `text`, outside quoted phrases.
+/// How deep parentheses nest in `text`. Parentheses inside quotes count too:
+/// quotes can be escaped (`a\"`), so only this count is safe.
 fn nesting_depth(text: &str) -> usize {
-    let (mut depth, mut deepest, mut quoted) = (0usize, 0usize, false);
+    let (mut depth, mut deepest) = (0usize, 0usize);
     for c in text.chars() {
         match c {
-            '"' => quoted = !quoted,
-            '(' if !quoted => {
+            '(' => {
                 depth += 1;
                 deepest = deepest.max(depth);
             }
-            ')' if !quoted => depth = depth.saturating_sub(1),
+            ')' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
@@ -721,12 +727,18 @@ fn syntax_query(
     text: &str,
     ranking: &Ranking,
 ) -> Result<Box<dyn Query>, SearchError> {
-    // The parser and the search recurse once per level of parentheses: a
-    // query nested thousands deep would overflow the stack.
+    // The parser and the search recurse once per level of parentheses and
+    // per `NOT`: a query nested thousands deep would overflow the stack.
     let depth = nesting_depth(text);
     if depth > MAX_NESTING {
         return Err(SearchError::InvalidQuery(format!(
             "parentheses nest {depth} deep in the query; at most {MAX_NESTING} are allowed"
+        )));
+    }
+    let nots = text.split_whitespace().filter(|w| *w == "NOT").count();
+    if nots > MAX_NESTING {
+        return Err(SearchError::InvalidQuery(format!(
+            "the query has {nots} NOT operators; at most {MAX_NESTING} are allowed"
         )));
     }
     let (ast, errors) = tantivy::query_grammar::parse_query_lenient(text);
@@ -1300,19 +1312,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nesting_depth_ignores_quoted_parentheses() {
+    fn nesting_depth_counts_every_parenthesis() {
         assert_eq!(nesting_depth("a (b (c) d) (e)"), 2);
-        assert_eq!(nesting_depth("\"((((\" x"), 0);
+        assert_eq!(nesting_depth("a\\\" ((((x"), 4);
         assert_eq!(nesting_depth("))(("), 2);
     }
 
     #[test]
     fn quoted_parts_and_the_rest() {
-        let (quoted, outside) = split_quoted("\"return to office\" -meta \"rto\" x");
-        assert_eq!(quoted, ["return to office", "rto"]);
+        let (quoted, outside) = split_quoted("\"return to office\" -meta \"rto\"~2 x");
+        assert_eq!(quoted, [("return to office", true), ("rto", false)]);
         assert_eq!(
             outside.split_whitespace().collect::<Vec<_>>(),
-            ["-meta", "x"]
+            ["-meta", "~2", "x"]
         );
         let (quoted, outside) = split_quoted("a \"unclosed b");
         assert!(quoted.is_empty());

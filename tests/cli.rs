@@ -502,6 +502,18 @@ fn errors_are_one_line_with_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("parentheses nest 5000 deep"))
         .stderr(predicate::function(one_line));
+    // An escaped quote does not hide them; a long chain of NOTs is refused too.
+    search(&idx(&dir))
+        .args(["query", &format!("a\\\" {nested}")])
+        .assert()
+        .code(2)
+        .stderr(predicate::function(one_line));
+    search(&idx(&dir))
+        .args(["query", &format!("a {}amazon", "NOT ".repeat(20_000))])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("NOT operators"))
+        .stderr(predicate::function(one_line));
     search(&idx(&dir))
         .args(["index", "no/such/folder"])
         .assert()
