@@ -197,6 +197,49 @@ impl Clone for Gazetteer {
     }
 }
 
+/// Two companies claiming one name, found while indexing names.
+struct NameClash {
+    key: String,
+    first_name: String,
+    second_name: String,
+    /// Index of the second company.
+    second: usize,
+}
+
+/// One company line of the TSV format: name, flags, and aliases with their
+/// `~` (ambiguous) marker, all trimmed.
+struct TsvLine<'a> {
+    name: &'a str,
+    flags: &'a str,
+    aliases: Vec<(&'a str, bool)>,
+}
+
+/// Splits a line of the TSV format; `None` for blank lines and comments.
+fn tsv_line(line: &str) -> Option<TsvLine<'_>> {
+    if line.trim().is_empty() || line.starts_with('#') {
+        return None;
+    }
+    let mut cols = line.split('\t');
+    let name = cols.next().unwrap_or("").trim();
+    let flags = cols.next().unwrap_or("").trim();
+    let aliases = cols
+        .next()
+        .unwrap_or("")
+        .split('|')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| match a.strip_prefix('~') {
+            Some(word) => (word.trim(), true),
+            None => (a, false),
+        })
+        .collect();
+    Some(TsvLine {
+        name,
+        flags,
+        aliases,
+    })
+}
+
 static BUILTIN: LazyLock<Gazetteer> = LazyLock::new(|| {
     Gazetteer::parse(BUILTIN_TSV).expect("the built-in gazetteer is checked by tests")
 });
@@ -217,24 +260,11 @@ impl Gazetteer {
         if key.is_empty() {
             return None;
         }
-        // The line (company) a name in the list belongs to.
+        // The company of a line of the list, if the line names it `key`.
         let line_of = |line: &'static str| -> Option<&'static str> {
-            if line.trim().is_empty() || line.starts_with('#') {
-                return None;
-            }
-            let mut cols = line.split('\t');
-            let canonical = cols.next().unwrap_or("").trim();
-            let aliases = cols.nth(1).unwrap_or("");
-            let same = |candidate: &str| {
-                let candidate = candidate.trim();
-                !candidate.is_empty() && candidate.to_lowercase() == key
-            };
-            let named = same(canonical)
-                || aliases
-                    .split('|')
-                    .map(|a| a.trim().trim_start_matches('~'))
-                    .any(same);
-            named.then_some(canonical)
+            let same = |candidate: &str| candidate.to_lowercase() == key;
+            let entry = tsv_line(line)?;
+            (same(entry.name) || entry.aliases.iter().any(|(a, _)| same(a))).then_some(entry.name)
         };
         if !key.is_ascii() {
             return BUILTIN_TSV.lines().find_map(line_of);
@@ -265,58 +295,38 @@ impl Gazetteer {
     /// companies claim the same name.
     pub fn parse(tsv: &str) -> Result<Gazetteer, String> {
         let mut companies: Vec<Company> = Vec::new();
-        let mut by_name = HashMap::new();
+        let mut line_numbers = Vec::new();
         for (i, line) in tsv.lines().enumerate() {
             let line_no = i + 1;
-            if line.trim().is_empty() || line.starts_with('#') {
+            let Some(entry) = tsv_line(line) else {
                 continue;
-            }
-            let mut cols = line.split('\t');
-            let name = cols.next().unwrap_or("").trim().to_string();
-            let flags = cols.next().unwrap_or("").trim();
-            let (aliases, ambiguous_aliases): (Vec<String>, Vec<bool>) = cols
-                .next()
-                .unwrap_or("")
-                .split('|')
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .map(|a| match a.strip_prefix('~') {
-                    Some(word) => (word.trim().to_string(), true),
-                    None => (a.to_string(), false),
-                })
-                .collect();
-            if name.is_empty() {
+            };
+            if entry.name.is_empty() {
                 return Err(format!("line {line_no}: empty company name"));
             }
-            let ambiguous = match flags {
+            let ambiguous = match entry.flags {
                 "" => false,
                 "ambiguous" => true,
                 other => return Err(format!("line {line_no}: unknown flag `{other}`")),
             };
-            let index = companies.len();
-            for key in std::iter::once(&name).chain(&aliases) {
-                if let Some(prev) = by_name.insert(key.to_lowercase(), index) {
-                    if prev != index {
-                        return Err(format!(
-                            "line {line_no}: `{key}` already names {}",
-                            companies[prev].name
-                        ));
-                    }
-                }
-            }
+            let (aliases, ambiguous_aliases) = entry
+                .aliases
+                .iter()
+                .map(|&(alias, ambiguous)| (alias.to_string(), ambiguous))
+                .unzip();
             companies.push(Company {
-                name,
+                name: entry.name.to_string(),
                 ambiguous,
                 aliases,
                 ambiguous_aliases,
             });
+            line_numbers.push(line_no);
         }
-        Ok(Gazetteer {
-            companies,
-            by_name,
-            matcher: OnceLock::new(),
-            rules: MatchRules::default(),
-            blocked: Vec::new(),
+        Gazetteer::from_companies(companies).map_err(|clash| {
+            format!(
+                "line {}: `{}` already names {}",
+                line_numbers[clash.second], clash.key, clash.first_name
+            )
         })
     }
 
@@ -382,7 +392,12 @@ impl Gazetteer {
                 }
             }
         }
-        let mut gazetteer = Gazetteer::from_companies(companies)?;
+        let mut gazetteer = Gazetteer::from_companies(companies).map_err(|clash| {
+            format!(
+                "`{}` names both {} and {}",
+                clash.key, clash.first_name, clash.second_name
+            )
+        })?;
         gazetteer.blocked = blocked;
         Ok(gazetteer)
     }
@@ -393,16 +408,20 @@ impl Gazetteer {
         self.blocked.contains(&key)
     }
 
-    fn from_companies(companies: Vec<Company>) -> Result<Gazetteer, String> {
+    /// A gazetteer of `companies`, looked up by every name and alias; fails
+    /// when two companies claim one name.
+    fn from_companies(companies: Vec<Company>) -> Result<Gazetteer, NameClash> {
         let mut by_name = HashMap::new();
         for (index, c) in companies.iter().enumerate() {
             for key in std::iter::once(&c.name).chain(&c.aliases) {
                 if let Some(prev) = by_name.insert(key.to_lowercase(), index) {
                     if prev != index {
-                        return Err(format!(
-                            "`{key}` names both {} and {}",
-                            companies[prev].name, c.name
-                        ));
+                        return Err(NameClash {
+                            key: key.clone(),
+                            first_name: companies[prev].name.clone(),
+                            second_name: c.name.clone(),
+                            second: index,
+                        });
                     }
                 }
             }
