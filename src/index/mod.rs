@@ -35,7 +35,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    StopWordFilter, TextAnalyzer,
+    StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
@@ -163,11 +163,15 @@ pub fn build_schema() -> Schema {
 /// [`stem_analyzer`] applied to each of its tokens gives the full analyzer's
 /// tokens; snippets use the two halves to stem only the words that may match.
 pub fn folding_analyzer() -> TextAnalyzer {
+    folding().build()
+}
+
+/// The steps of the English analyzer before stemming.
+fn folding() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .build()
 }
 
 /// The last step of the English analyzer: stems one word given as the whole text.
@@ -179,13 +183,7 @@ pub fn stem_analyzer() -> TextAnalyzer {
 
 /// Registers the analyzers the schema names on `index`.
 pub fn register_analyzers(index: &Index) {
-    // Keep in step with `folding_analyzer` + `stem_analyzer` (a test checks).
-    let english = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(CachedStemmer)
-        .build();
+    let english = folding().filter(CachedStemmer).build();
     index.tokenizers().register(TEXT_ANALYZER, english);
     let mut query = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
