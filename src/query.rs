@@ -291,41 +291,8 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
             .collect();
         filter_clauses.push((Occur::Must, filter(BooleanQuery::new(any_company))));
     }
-    let year_of = |b: Option<DateBound>| match b {
-        Some(DateBound::Year(y)) => Some(Some(y as u64)),
-        None => Some(None),
-        Some(DateBound::Day(_)) => None,
-    };
-    if let (Some(since), Some(until), true) = (
-        year_of(filters.since),
-        year_of(filters.until),
-        filters.since.is_some() || filters.until.is_some(),
-    ) {
-        // Whole years: the `year` field (0 = unknown) has one posting list per
-        // year, far fewer terms than the days of `date_key`.
-        let lo = since.unwrap_or(1).max(1);
-        let q: Box<dyn Query> = match until {
-            Some(hi) if hi == lo => Box::new(TermQuery::new(
-                Term::from_field_u64(f.year, lo),
-                IndexRecordOption::Basic,
-            )),
-            _ => Box::new(RangeQuery::new(
-                Bound::Included(Term::from_field_u64(f.year, lo)),
-                until.map_or(Bound::Unbounded, |hi| {
-                    Bound::Included(Term::from_field_u64(f.year, hi))
-                }),
-            )),
-        };
-        filter_clauses.push((Occur::Must, zero_score(q)));
-    } else if filters.since.is_some() || filters.until.is_some() {
-        // On `date_key` (YYYYMMDD; YYYY0000 when only the year is known; 0 unknown):
-        // articles of unknown date never pass a date filter.
-        let lo = filters.since.map_or(1, |b| b.first_key()).max(1);
-        let hi = filters.until.map_or(Bound::Unbounded, |b| {
-            Bound::Included(Term::from_field_u64(f.date_key, b.last_key()))
-        });
-        let range = RangeQuery::new(Bound::Included(Term::from_field_u64(f.date_key, lo)), hi);
-        filter_clauses.push((Occur::Must, filter(range)));
+    if let Some(dates) = date_filter(filters.since, filters.until, f) {
+        filter_clauses.push((Occur::Must, filter(dates)));
     }
 
     let sort = if text.is_empty() {
@@ -340,24 +307,27 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
     let limit = req
         .limit
         .min((num_docs as usize).saturating_sub(req.offset));
+    // Counts and facets alone, or hits by date, need which documents match,
+    // not how well: the unscored query lets tantivy walk the postings in
+    // blocks. Ranked hits come with counts in one pass (a separate pass for
+    // the top hits measured slower).
+    let scored = limit > 0 && sort == SortOrder::Relevance;
+    let query = with_filters(
+        if scored { main.ranked } else { main.matching },
+        &filter_clauses,
+    );
     let searched = guarded(|| {
-        // Counts and facets alone, or hits by date, need which documents
-        // match, not how well: the unscored query lets tantivy walk the
-        // postings in blocks. Ranked hits come with counts in one pass (a
-        // separate pass for the top hits measured slower).
-        let matching = with_filters(main.matching.box_clone(), &filter_clauses);
-        let ranked = with_filters(main.ranked.box_clone(), &filter_clauses);
         let failed = |e| search_failure(text, e);
         Ok(if limit == 0 {
             let (total, facets) = searcher
-                .search(&matching, &(Count, facet_collector))
+                .search(&query, &(Count, facet_collector))
                 .map_err(failed)?;
             (total, facets, Vec::new())
         } else if sort == SortOrder::Date {
             let range = TopDocs::with_limit(limit).and_offset(req.offset);
             let by_date = range.order_by_u64_field("date_key", Order::Desc);
             let (total, facets, top) = searcher
-                .search(&matching, &(Count, facet_collector, by_date))
+                .search(&query, &(Count, facet_collector, by_date))
                 .map_err(failed)?;
             let top: Vec<(Option<f32>, DocAddress)> =
                 top.into_iter().map(|(_, a)| (None, a)).collect();
@@ -365,7 +335,7 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
         } else {
             let range = TopDocs::with_limit(limit).and_offset(req.offset);
             let (total, facets, top) = searcher
-                .search(&ranked, &(Count, facet_collector, range.order_by_score()))
+                .search(&query, &(Count, facet_collector, range.order_by_score()))
                 .map_err(failed)?;
             let top: Vec<(Option<f32>, DocAddress)> =
                 top.into_iter().map(|(s, a)| (Some(s), a)).collect();
@@ -592,9 +562,42 @@ fn filter(q: impl Query) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
 }
 
-/// [`filter`] for a boxed query.
-fn zero_score(q: Box<dyn Query>) -> Box<dyn Query> {
-    Box::new(ConstScoreQuery::new(q, 0.0))
+/// The query keeping the articles between `since` and `until`, if either is
+/// set; articles of unknown date never pass. Whole years read the `year`
+/// field (0 = unknown), which has one posting list per year; a day reads
+/// `date_key` (YYYYMMDD; YYYY0000 when only the year is known; 0 unknown).
+fn date_filter(
+    since: Option<DateBound>,
+    until: Option<DateBound>,
+    f: Fields,
+) -> Option<Box<dyn Query>> {
+    if since.is_none() && until.is_none() {
+        return None;
+    }
+    let is_day = |b: Option<DateBound>| matches!(b, Some(DateBound::Day(_)));
+    let year = |b: Option<DateBound>| match b {
+        Some(DateBound::Year(y)) => Some(y as u64),
+        _ => None,
+    };
+    let (field, lo, hi) = if is_day(since) || is_day(until) {
+        let lo = since.map_or(1, |b| b.first_key());
+        (f.date_key, lo, until.map(|b| b.last_key()))
+    } else {
+        (f.year, year(since).unwrap_or(1), year(until))
+    };
+    let lo = lo.max(1);
+    Some(match hi {
+        Some(hi) if hi == lo => Box::new(TermQuery::new(
+            Term::from_field_u64(field, lo),
+            IndexRecordOption::Basic,
+        )),
+        _ => Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_u64(field, lo)),
+            hi.map_or(Bound::Unbounded, |hi| {
+                Bound::Included(Term::from_field_u64(field, hi))
+            }),
+        )),
+    })
 }
 
 /// Resolves company names to canonical ones and years to a range. A company
@@ -1115,7 +1118,6 @@ const FACET_BLOCK: usize = 128;
 
 struct SegmentFacets {
     year: Column<u64>,
-    company: Option<Column<u64>>,
     /// Matched documents not yet counted.
     pending: Vec<u32>,
     /// Scratch space for one block.
@@ -1131,7 +1133,8 @@ struct SegmentFacets {
     late_years: BTreeMap<u64, u64>,
     /// Count per company term ordinal.
     companies: Vec<u64>,
-    /// The company dictionary, to name the ordinals at the end.
+    /// The company column: each document's term ordinals, and the
+    /// dictionary that names them at the end.
     dictionary: Option<StrColumn>,
 }
 
@@ -1146,7 +1149,6 @@ impl Collector for FacetCollector {
         let dense = (year.max_value() as usize + 1).min(DENSE_YEARS);
         Ok(SegmentFacets {
             year,
-            company: dictionary.as_ref().map(|c| c.ords().clone()),
             pending: Vec::with_capacity(FACET_BLOCK),
             years_read: vec![None; FACET_BLOCK],
             company_docs: Vec::new(),
@@ -1195,7 +1197,7 @@ impl SegmentFacets {
                 None => *self.late_years.entry(year).or_insert(0) += 1,
             }
         }
-        if let Some(company) = &self.company {
+        if let Some(company) = self.dictionary.as_ref().map(|d| d.ords()) {
             self.company_docs.clear();
             self.company_rows.clear();
             match &company.index {
