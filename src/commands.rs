@@ -163,41 +163,28 @@ impl BuildObserver for CliObserver {
 }
 
 fn eval_companies(cli: &Cli, args: &EvalCompaniesArgs) -> Result<ExitCode> {
-    if args.ablation {
-        let rows = search::eval::company_rule_ablation(
-            &args.labels,
-            Path::new("."),
-            &args.corpus,
-            search::extract::companies::Gazetteer::builtin(),
-        )?;
-        let mut out = stdout(cli);
+    let (labels, repo, corpus) = (&args.labels, Path::new("."), &args.corpus);
+    let gazetteer = search::extract::companies::Gazetteer::builtin();
+    let mut out = stdout(cli);
+    let articles = if args.ablation {
+        let rows = search::eval::company_rule_ablation(labels, repo, corpus, gazetteer)?;
         if args.json {
             output::print_json(&mut out, &rows)?;
         } else {
             output::print_ablation(&mut out, &rows)?;
         }
-        out.flush()?;
-        // As without --ablation: 1 when no labelled article was found.
-        return Ok(if rows.first().is_none_or(|r| r.articles == 0) {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        });
-    }
-    let eval = search::eval::eval_companies(
-        &args.labels,
-        Path::new("."),
-        &args.corpus,
-        search::extract::companies::Gazetteer::builtin(),
-    )?;
-    let mut out = stdout(cli);
-    if args.json {
-        output::print_json(&mut out, &eval)?;
+        rows.first().map_or(0, |r| r.articles)
     } else {
-        output::print_company_eval(&mut out, &eval, args.verbose)?;
-    }
+        let eval = search::eval::eval_companies(labels, repo, corpus, gazetteer)?;
+        if args.json {
+            output::print_json(&mut out, &eval)?;
+        } else {
+            output::print_company_eval(&mut out, &eval, args.verbose)?;
+        }
+        eval.articles
+    };
     out.flush()?;
-    Ok(if eval.articles == 0 {
+    Ok(if articles == 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

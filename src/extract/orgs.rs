@@ -307,7 +307,8 @@ const NOT_BUSINESS_BEFORE: &[&str] = &[
 ];
 
 /// Places that stand where a cue expects a company (`the London subsidiary`,
-/// `a Japan unit`): a name that is only one of these is not taken.
+/// `a Japan unit`): a name that is only one of these (or of [`PLACES`]) is
+/// not taken.
 const PLACE_NAMES: &[&str] = &[
     "London",
     "New York",
@@ -376,9 +377,6 @@ const PLACE_NAMES: &[&str] = &[
     "Egypt",
     "Argentina",
     "Indonesia",
-    "US",
-    "UK",
-    "EU",
     "British",
     "American",
     "European",
@@ -569,7 +567,8 @@ pub fn detect(
                 raw = &raw[i + "-based ".len()..];
             }
             let first = raw.split_whitespace().next().unwrap_or("");
-            if known(raw) || NOT_A_NAME_START.contains(&first) || PLACE_NAMES.contains(&raw) {
+            let place = PLACES.contains(&raw) || PLACE_NAMES.contains(&raw);
+            if known(raw) || NOT_A_NAME_START.contains(&first) || place {
                 continue;
             }
             if let Some(name) = clean_name(raw, &known, false) {
