@@ -9,7 +9,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 mod common;
-use common::{repo, search};
+use common::{repo, run_json, search};
 
 /// A temporary index built from `paths` (relative to the repository root).
 fn indexed(paths: &[&str]) -> TempDir {
@@ -27,18 +27,7 @@ fn idx(dir: &TempDir) -> PathBuf {
 }
 
 fn query_json(dir: &TempDir, args: &[&str]) -> Value {
-    let out = search(&idx(dir))
-        .arg("query")
-        .args(args)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.code() == Some(0) || out.status.code() == Some(1),
-        "query {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("query --json prints JSON")
+    run_json(&idx(dir), &[&["query"], args].concat())
 }
 
 fn hit_paths(v: &Value) -> Vec<String> {

@@ -10,33 +10,16 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 mod common;
-use common::{repo, search};
+use common::{repo, run_json, search};
 
 fn summary(index: &Path, args: &[&str]) -> Value {
-    let out = search(index)
-        .arg("index")
-        .args(args)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.code() == Some(0) || out.status.code() == Some(1),
-        "index {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    run_json(index, &[&["index"], args].concat())
 }
 
 fn count(index: &Path, args: &[&str]) -> u64 {
-    let out = search(index)
-        .arg("query")
-        .args(args)
-        .args(["--limit", "0", "--json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("query failed: {}", String::from_utf8_lossy(&out.stderr)));
-    v["total"].as_u64().unwrap()
+    run_json(index, &[&["query"], args, &["--limit", "0"]].concat())["total"]
+        .as_u64()
+        .unwrap()
 }
 
 fn article(dir: &Path, name: &str, title: &str, body: &str) {

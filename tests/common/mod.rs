@@ -20,3 +20,15 @@ pub fn search(index_dir: &Path) -> Command {
         .arg(index_dir);
     cmd
 }
+
+/// Runs `search --index index_dir ARGS --json`, which must succeed or find
+/// nothing (exit 0 or 1), and returns the JSON it printed.
+pub fn run_json(index_dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = search(index_dir).args(args).arg("--json").output().unwrap();
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "search {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("--json prints JSON")
+}
