@@ -83,6 +83,12 @@ const NOT_COMPANIES: &[&str] = &[
     "County",
 ];
 
+/// An ASCII word boundary for the regexes below: a Unicode `\b` makes the
+/// regex engine give up its fast automaton on any non-ASCII text and fall back
+/// to one that was a fifth of all indexing time. It also matches right after a
+/// non-ASCII letter, which `detect` checks for itself.
+const WORD_BOUNDARY: &str = r"(?-u:\b)";
+
 static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
     let legal = LEGAL_FORMS
         .iter()
@@ -90,10 +96,7 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
         .collect::<Vec<_>>()
         .join("|");
     let word = r"(?:[A-Z][\p{L}\p{N}&'’.-]*|&)";
-    // ASCII word boundaries (`(?-u:\b)`): a Unicode `\b` makes the regex
-    // engine give up its fast automaton on any non-ASCII text and fall back to
-    // one that was a fifth of all indexing time.
-    let b = r"(?-u:\b)";
+    let b = WORD_BOUNDARY;
     Regex::new(&format!(
         r"{b}(?P<name>{word}(?:[ \t]+{word}){{0,4}}?[ \t]+(?:{CORPORATE_WORDS}))(?:[ \t]*,?[ \t]+(?:{legal}))?{b}|{b}(?P<legal>{word}(?:[ \t]+{word}){{0,3}}?),?[ \t]+(?:{legal})(?:\W|$)"
     ))
@@ -122,7 +125,7 @@ const INTRODUCED_NAME: &str =
 static INTRODUCED: LazyLock<Regex> = LazyLock::new(|| {
     // Starts with the cue's literal words, so the regex engine jumps from one
     // cue to the next instead of running its automaton over every byte.
-    let b = r"(?-u:\b)";
+    let b = WORD_BOUNDARY;
     Regex::new(&format!(
         r"{b}(?P<cue>company|companies|firm|firms|bank|banks|group|retailer|carrier|airline|brokerage|broker|insurer|maker|manufacturer|conglomerate|(?:company|firm|business|start-up)[ \t]+called|(?:analyst|analysts|economist|economists|strategist|strategists|dealer|dealers|trader|traders)[ \t]+at)[ \t]+(?P<name>{INTRODUCED_NAME})"
     ))
@@ -131,7 +134,7 @@ static INTRODUCED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `its Sandoz unit`, `the Odeon cinema chain`: a business a company owns.
 static OWNED: LazyLock<Regex> = LazyLock::new(|| {
-    let b = r"(?-u:\b)";
+    let b = WORD_BOUNDARY;
     Regex::new(&format!(
         r"{b}(?:its|the)[ \t]+(?P<name>{INTRODUCED_NAME})[ \t]+(?:[a-z]+[ \t]+)?(?:unit|subsidiary|division|chain){b}"
     ))
