@@ -428,3 +428,113 @@ fn names_that_are_not_utf8_stay_apart() {
     assert_eq!(count(&index, &["zebracorn"]), 2);
     assert_eq!(count(&index, &["first"]), 1);
 }
+
+/// The live segments of an index, as tantivy's `meta.json` lists them.
+fn segment_ids(index: &Path) -> Vec<String> {
+    let meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(index.join("meta.json")).unwrap()).unwrap();
+    let mut ids: Vec<String> = meta["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["segment_id"].as_str().unwrap().replace('-', ""))
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// The segments that have a facet file.
+fn facet_file_ids(index: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(index)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            let id = name.strip_prefix("search-facets-")?.strip_suffix(".bin")?;
+            Some(id.to_string())
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Totals and both facets of a few queries, as JSON.
+fn facets_of(index: &Path) -> Vec<Value> {
+    [
+        &["query", "--limit", "0"][..],
+        &["query", "said", "--limit", "3"],
+        &["query", "shares", "--year", "2024"],
+    ]
+    .iter()
+    .map(|args| {
+        let v = run_json(index, &[*args, &["--facet-limit", "100"]].concat());
+        serde_json::json!([v["total"], v["facets"]])
+    })
+    .collect()
+}
+
+#[test]
+fn facet_files_give_the_counts_the_columns_give() {
+    let tmp = TempDir::new().unwrap();
+    let corpus = tmp.path().join("news");
+    std::fs::create_dir(&corpus).unwrap();
+    let companies = ["Amazon", "Meta", "Intel", "Google", "Microsoft", "Nvidia"];
+    for i in 0..12 {
+        let named: Vec<&str> = (0..1 + i % 4).map(|k| companies[(i + k) % 6]).collect();
+        article(
+            &corpus,
+            &format!("a{i}.txt"),
+            &format!("{} shares rise", named[0]),
+            &format!(
+                "date 20{:02}-03-0{} {} said on Monday.",
+                20 + i % 5,
+                1 + i % 9,
+                named.join(" and ")
+            ),
+        );
+    }
+    let index = tmp.path().join("idx");
+    summary(&index, &[corpus.to_str().unwrap()]);
+    let first_run = facets_of(&index);
+    // A second run adds a segment.
+    article(&corpus, "late.txt", "Intel shares fall", "Intel said.");
+    summary(&index, &[corpus.to_str().unwrap()]);
+    assert_eq!(facet_file_ids(&index), segment_ids(&index));
+    let with_files = facets_of(&index);
+    assert!(with_files[0][1]["company"].as_array().unwrap().len() >= 6);
+
+    // Without the files, or with damaged ones, the columns give the same.
+    let files: Vec<_> = facet_file_ids(&index)
+        .iter()
+        .map(|id| index.join(format!("search-facets-{id}.bin")))
+        .collect();
+    for file in &files {
+        std::fs::remove_file(file).unwrap();
+    }
+    assert_eq!(facets_of(&index), with_files);
+    for (i, file) in files.iter().enumerate() {
+        let damaged: &[u8] = if i % 2 == 0 { b"SRCHFCT1 short" } else { b"" };
+        std::fs::write(file, damaged).unwrap();
+    }
+    assert_eq!(facets_of(&index), with_files);
+
+    // The next run, even with nothing to do, replaces them; files of
+    // segments merged away go.
+    summary(&index, &[corpus.to_str().unwrap()]);
+    assert_eq!(facet_file_ids(&index), segment_ids(&index));
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        assert!(
+            bytes.starts_with(b"SRCHFCT1") && bytes.len() > 14,
+            "{file:?} rewritten"
+        );
+    }
+    std::fs::write(
+        index.join("search-facets-00000000000000000000000000000000.bin"),
+        b"old",
+    )
+    .unwrap();
+    std::fs::remove_file(corpus.join("late.txt")).unwrap();
+    summary(&index, &[corpus.to_str().unwrap()]);
+    assert_eq!(facet_file_ids(&index), segment_ids(&index));
+    assert_eq!(facets_of(&index), first_run);
+}

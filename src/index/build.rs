@@ -567,6 +567,12 @@ pub fn build_index(
             write_meta(&opts.index_dir, &meta)?;
         }
     }
+    // Also on an unchanged run: an index from an older version gets its files.
+    super::facet_file::write_facet_files(&opts.index_dir, index).map_err(|e| {
+        SearchError::BadArgument(format!(
+            "the new index is committed, but writing its facet files failed ({e}); run `search index` again to finish"
+        ))
+    })?;
 
     let elapsed = started.elapsed();
     let secs = elapsed.as_secs_f64().max(1e-9);

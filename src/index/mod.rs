@@ -19,6 +19,7 @@
 //! the analyzers, the metadata kept beside the index, and opening it for search.
 
 mod build;
+pub mod facet_file;
 mod stem;
 
 pub use build::{build_index, writer_budget, BuildObserver, BuildOptions, BuildSummary, Silent};
@@ -368,6 +369,8 @@ pub struct SearchIndex {
     pub fields: Fields,
     /// Where it is.
     pub dir: PathBuf,
+    /// The flat facet copies of its segments, read as queries need them.
+    pub facet_files: std::sync::Arc<facet_file::FacetFiles>,
 }
 
 /// Opens the index at `dir` for searching.
@@ -392,6 +395,7 @@ pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
         }
     }
     let directory = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+    let facet_files = facet_file::FacetFiles::new(Box::new(directory.clone()));
     let mut index = Index::open(ReadOnlyTolerant(directory))?;
     register_analyzers(&index);
     // Segments are searched in parallel, one thread per core (at most 4):
@@ -415,6 +419,7 @@ pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
         .reload_policy(ReloadPolicy::Manual)
         .try_into()?;
     Ok(SearchIndex {
+        facet_files: std::sync::Arc::new(facet_files),
         index,
         reader,
         fields,

@@ -1,0 +1,374 @@
+//! Facet files: a flat copy of each segment's `year` and `company` columns,
+//! beside the segment as `search-facets-<segment id>.bin`.
+//!
+//! Counting both facets over every matching article is most of a query's
+//! time on a large index. tantivy's columns are compact and general (bit
+//! packed, with an index of which documents have values and where they
+//! start); reading them costs several look-ups per document. A facet file
+//! holds the same values as plain arrays, so counting a document is a couple
+//! of loads and increments.
+//!
+//! The files are derived data. `search index` writes one for every segment
+//! that lacks one after its commit and merges, and removes those of segments
+//! that are gone. A query uses a segment's file when it is there and agrees
+//! with the segment (same document count and company dictionary size, sizes
+//! that add up); otherwise it reads the columns, with the same counts. A
+//! segment never changes once written, so a file never goes stale: it is
+//! named after its segment.
+//!
+//! Layout, all numbers little-endian:
+//!
+//! | bytes | what |
+//! |---|---|
+//! | 8 | magic `SRCHFCT1` |
+//! | 4 × 5 | `max_doc`, company terms, company values, largest year, reserved (0) |
+//! | 4 × (`max_doc` + 1) | where each document's companies start in the values (then the end) |
+//! | 4 × values | company term ordinals, document after document |
+//! | 2 × `max_doc` | year of each document (0 = unknown) |
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tantivy::directory::{Directory, OwnedBytes};
+use tantivy::index::SegmentId;
+use tantivy::{Index, SegmentReader};
+use zerocopy::little_endian::{U16, U32};
+use zerocopy::FromBytes;
+
+use crate::error::SearchError;
+
+const MAGIC: &[u8; 8] = b"SRCHFCT1";
+const HEADER_LEN: usize = 8 + 4 * 5;
+const PREFIX: &str = "search-facets-";
+const SUFFIX: &str = ".bin";
+
+/// The facet file name of a segment.
+pub fn file_name(segment: SegmentId) -> String {
+    format!("{PREFIX}{}{SUFFIX}", segment.uuid_string())
+}
+
+/// One segment's facets as flat arrays (see the module documentation).
+pub struct FacetFile {
+    bytes: OwnedBytes,
+    largest_year: u16,
+    starts: std::ops::Range<usize>,
+    ords: std::ops::Range<usize>,
+    years: std::ops::Range<usize>,
+}
+
+/// The arrays of a [`FacetFile`], borrowed.
+pub struct FacetArrays<'a> {
+    /// Where each document's company ordinals start in `ords`, then the end.
+    pub starts: &'a [U32],
+    /// Company term ordinals, document after document.
+    pub ords: &'a [U32],
+    /// Each document's year (0 = unknown).
+    pub years: &'a [U16],
+}
+
+impl FacetArrays<'_> {
+    /// The company term ordinals of `doc` (none when out of range).
+    #[inline]
+    pub fn company_ords(&self, doc: usize) -> &[U32] {
+        match (self.starts.get(doc), self.starts.get(doc + 1)) {
+            (Some(start), Some(end)) => self
+                .ords
+                .get(start.get() as usize..end.get() as usize)
+                .unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// The year of `doc` (0 when unknown or out of range).
+    #[inline]
+    pub fn year(&self, doc: usize) -> u16 {
+        self.years.get(doc).map_or(0, |y| y.get())
+    }
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    let word = bytes.get(at..at + 4)?;
+    Some(u32::from_le_bytes([word[0], word[1], word[2], word[3]]))
+}
+
+impl FacetFile {
+    /// Reads the file's header and checks it against the segment: `None` if
+    /// it is not a facet file of this segment's shape.
+    pub fn parse(bytes: OwnedBytes, segment: &SegmentReader) -> Option<FacetFile> {
+        let terms = match segment.fast_fields().str("company").ok()? {
+            Some(column) => column.num_terms(),
+            None => 0,
+        };
+        Self::parse_shaped(bytes, segment.max_doc() as usize, terms)
+    }
+
+    /// Reads a facet file of a segment with `max_doc` documents and `terms`
+    /// company terms: `None` if the bytes are not one.
+    fn parse_shaped(bytes: OwnedBytes, max_doc: usize, terms: usize) -> Option<FacetFile> {
+        let data = bytes.as_slice();
+        if data.get(..8)? != MAGIC
+            || u32_at(data, 8)? as usize != max_doc
+            || u32_at(data, 12)? as usize != terms
+        {
+            return None;
+        }
+        let ords_len = u32_at(data, 16)? as usize;
+        let largest_year = u16::try_from(u32_at(data, 20)?).ok()?;
+        let starts = HEADER_LEN..HEADER_LEN + 4 * (max_doc + 1);
+        let ords = starts.end..starts.end + 4 * ords_len;
+        let years = ords.end..ords.end + 2 * max_doc;
+        if data.len() != years.end {
+            return None;
+        }
+        let file = FacetFile {
+            bytes,
+            largest_year,
+            starts,
+            ords,
+            years,
+        };
+        // The first and last starts bound every document's range.
+        let arrays = file.arrays();
+        let bounded = arrays.starts.first().map(|s| s.get()) == Some(0)
+            && arrays.starts.last().map(|s| s.get() as usize) == Some(ords_len);
+        bounded.then_some(file)
+    }
+
+    /// The largest year any document has.
+    pub fn largest_year(&self) -> u16 {
+        self.largest_year
+    }
+
+    /// The file's arrays.
+    pub fn arrays(&self) -> FacetArrays<'_> {
+        let data = self.bytes.as_slice();
+        // The ranges were checked against the length when the file was read,
+        // and the element types have no alignment: these casts cannot fail.
+        let cast32 = |r: &std::ops::Range<usize>| {
+            <[U32]>::ref_from_bytes(&data[r.clone()]).unwrap_or_default()
+        };
+        FacetArrays {
+            starts: cast32(&self.starts),
+            ords: cast32(&self.ords),
+            years: <[U16]>::ref_from_bytes(&data[self.years.clone()]).unwrap_or_default(),
+        }
+    }
+
+    /// Builds the bytes of a segment's facet file from its columns; `None`
+    /// if a year does not fit the file (the columns are then read instead).
+    pub fn build(segment: &SegmentReader) -> tantivy::Result<Option<Vec<u8>>> {
+        let max_doc = segment.max_doc();
+        let fast = segment.fast_fields();
+        let year = fast.u64("year")?;
+        let company = fast.str("company")?;
+        let terms = company.as_ref().map_or(0, |c| c.num_terms());
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut ords: Vec<u32> = Vec::new();
+        let mut years = Vec::with_capacity(max_doc as usize);
+        for doc in 0..max_doc {
+            starts.push(ords.len() as u32);
+            if let Some(column) = &company {
+                for ord in column.ords().values_for_doc(doc) {
+                    let Ok(ord) = u32::try_from(ord) else {
+                        return Ok(None);
+                    };
+                    ords.push(ord);
+                }
+            }
+            let Ok(y) = u16::try_from(year.first(doc).unwrap_or(0)) else {
+                return Ok(None);
+            };
+            years.push(y);
+        }
+        starts.push(ords.len() as u32);
+        let (Ok(terms), Ok(ords_len)) = (u32::try_from(terms), u32::try_from(ords.len())) else {
+            return Ok(None);
+        };
+        let largest_year = years.iter().copied().max().unwrap_or(0);
+        let mut bytes =
+            Vec::with_capacity(HEADER_LEN + 4 * (starts.len() + ords.len()) + 2 * years.len());
+        bytes.extend_from_slice(MAGIC);
+        for word in [max_doc, terms, ords_len, u32::from(largest_year), 0] {
+            bytes.extend_from_slice(&word.to_le_bytes());
+        }
+        for word in starts.iter().chain(&ords) {
+            bytes.extend_from_slice(&word.to_le_bytes());
+        }
+        for y in years {
+            bytes.extend_from_slice(&y.to_le_bytes());
+        }
+        Ok(Some(bytes))
+    }
+}
+
+/// The facet files of an open index, each read once (memory-mapped by
+/// tantivy's directory) and kept while the index is open.
+pub struct FacetFiles {
+    directory: Box<dyn Directory>,
+    loaded: Mutex<HashMap<SegmentId, Option<Arc<FacetFile>>>>,
+}
+
+impl FacetFiles {
+    /// The facet files in `directory` (the index folder as is: tantivy's
+    /// managed view expects its own footer on every file), none read yet.
+    pub fn new(directory: Box<dyn Directory>) -> FacetFiles {
+        FacetFiles {
+            directory,
+            loaded: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The facet file of a segment, if it has a usable one.
+    pub fn get(&self, segment: &SegmentReader) -> Option<Arc<FacetFile>> {
+        let id = segment.segment_id();
+        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        loaded
+            .entry(id)
+            .or_insert_with(|| {
+                let path = PathBuf::from(file_name(id));
+                let bytes = self.directory.open_read(&path).ok()?.read_bytes().ok()?;
+                FacetFile::parse(bytes, segment).map(Arc::new)
+            })
+            .clone()
+    }
+}
+
+/// Writes the facet file of every searchable segment of the index in `dir`
+/// that has no usable one, and removes the files of segments that no longer
+/// exist. Returns how many files it wrote.
+pub fn write_facet_files(dir: &Path, index: &Index) -> Result<usize, SearchError> {
+    use rayon::prelude::*;
+    let reader: tantivy::IndexReader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let segments = searcher.segment_readers();
+    let written = segments
+        .par_iter()
+        .map(|segment| -> Result<usize, SearchError> {
+            let path = dir.join(file_name(segment.segment_id()));
+            let usable = std::fs::read(&path)
+                .ok()
+                .and_then(|bytes| FacetFile::parse(OwnedBytes::new(bytes), segment));
+            if usable.is_some() {
+                return Ok(0);
+            }
+            match FacetFile::build(segment)? {
+                Some(bytes) => {
+                    super::write_atomically(&path, &bytes)?;
+                    Ok(1)
+                }
+                None => Ok(0),
+            }
+        })
+        .sum::<Result<usize, SearchError>>()?;
+    let live: Vec<String> = segments.iter().map(|s| file_name(s.segment_id())).collect();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // Files of merged-away segments, and any left half-written by a killed run.
+            let stale = name.ends_with(".tmp") || (name.ends_with(SUFFIX) && !live.contains(&name));
+            if name.starts_with(PREFIX) && stale {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bytes of a facet file: `companies[d]` and `years[d]` per document.
+    fn file_bytes(companies: &[&[u32]], years: &[u16], terms: u32) -> Vec<u8> {
+        let ords: Vec<u32> = companies.iter().flat_map(|c| c.iter().copied()).collect();
+        let mut bytes = MAGIC.to_vec();
+        let largest = years.iter().copied().max().unwrap_or(0);
+        for word in [
+            companies.len() as u32,
+            terms,
+            ords.len() as u32,
+            largest.into(),
+            0,
+        ] {
+            bytes.extend_from_slice(&word.to_le_bytes());
+        }
+        let mut start = 0u32;
+        bytes.extend_from_slice(&start.to_le_bytes());
+        for c in companies {
+            start += c.len() as u32;
+            bytes.extend_from_slice(&start.to_le_bytes());
+        }
+        for o in &ords {
+            bytes.extend_from_slice(&o.to_le_bytes());
+        }
+        for y in years {
+            bytes.extend_from_slice(&y.to_le_bytes());
+        }
+        bytes
+    }
+
+    fn parse(bytes: Vec<u8>, max_doc: usize, terms: usize) -> Option<FacetFile> {
+        FacetFile::parse_shaped(OwnedBytes::new(bytes), max_doc, terms)
+    }
+
+    #[test]
+    fn reads_back_what_was_written() {
+        let bytes = file_bytes(&[&[0, 2], &[], &[1]], &[2024, 0, 1999], 3);
+        let file = parse(bytes, 3, 3).expect("a valid file");
+        let arrays = file.arrays();
+        let ords = |d| {
+            arrays
+                .company_ords(d)
+                .iter()
+                .map(|o| o.get())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ords(0), [0, 2]);
+        assert!(ords(1).is_empty());
+        assert_eq!(ords(2), [1]);
+        assert_eq!(
+            (arrays.year(0), arrays.year(1), arrays.year(2)),
+            (2024, 0, 1999)
+        );
+        assert_eq!(file.largest_year(), 2024);
+        // Out of range: nothing, not a panic.
+        assert!(ords(3).is_empty());
+        assert_eq!(arrays.year(3), 0);
+    }
+
+    #[test]
+    fn refuses_files_of_another_shape_or_damaged() {
+        let good = file_bytes(&[&[0, 2], &[], &[1]], &[2024, 0, 1999], 3);
+        assert!(parse(good.clone(), 3, 3).is_some());
+        // Another segment's shape.
+        assert!(parse(good.clone(), 4, 3).is_none());
+        assert!(parse(good.clone(), 3, 5).is_none());
+        // Cut short, one byte too many, empty, or another magic.
+        assert!(parse(good[..good.len() - 1].to_vec(), 3, 3).is_none());
+        assert!(parse([good.clone(), vec![0]].concat(), 3, 3).is_none());
+        assert!(parse(Vec::new(), 3, 3).is_none());
+        let mut other = good.clone();
+        other[0] = b'X';
+        assert!(parse(other, 3, 3).is_none());
+        // Starts that do not end at the number of values.
+        let mut bad_end = good.clone();
+        bad_end[HEADER_LEN + 4 * 3] = 7;
+        assert!(parse(bad_end, 3, 3).is_none());
+    }
+
+    #[test]
+    fn inverted_or_overlong_ranges_read_as_empty() {
+        // Starts [0, 2, 3] become [0, 5, 3]: document 0 claims values 0..5
+        // of 3, document 1 the inverted range 5..3.
+        let mut bytes = file_bytes(&[&[0, 1], &[2]], &[0, 0], 3);
+        bytes[HEADER_LEN + 4..HEADER_LEN + 8].copy_from_slice(&5u32.to_le_bytes());
+        let file = parse(bytes, 2, 3).expect("first and last starts are fine");
+        let arrays = file.arrays();
+        assert!(arrays.company_ords(0).is_empty());
+        assert!(arrays.company_ords(1).is_empty());
+    }
+}
