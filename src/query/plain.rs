@@ -1,0 +1,381 @@
+//! Plain queries (a list of words) searched in one pass per segment that
+//! counts, counts facets and keeps the top hits, skipping the work no hit
+//! shown can need.
+//!
+//! The same query as tantivy's `BooleanQuery` of the tiers (see
+//! [`super::plain_query`]) gives the same hits, scores and counts, but
+//! tantivy evaluates every clause for every document: the title postings of
+//! each word, an intersection for "all words" and a phrase check (positions)
+//! for every document with all the words. Here the body postings of the
+//! words are walked once (the body holds the headline, so they find every
+//! match); which words a document has gives the "all words" tier for free,
+//! and the title scores and the phrase check are computed only for a
+//! document whose best possible score could still enter the top hits.
+
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer, TermQuery, Weight};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
+
+use super::{FacetCollector, FacetFruit};
+use tantivy::collector::{Collector, SegmentCollector};
+
+/// A distinct word of a plain query, with the boosts its two fields are
+/// scored with (query term frequency, title boost, IDF variant).
+pub(super) struct Word {
+    pub body: Term,
+    pub title: Term,
+    pub body_boost: Score,
+    pub title_boost: Score,
+}
+
+/// A plain query, ready to be searched in one pass.
+pub(super) struct PlainPlan {
+    /// The distinct words, in query order.
+    pub words: Vec<Word>,
+    /// Every token of the query as a body term with its position: the exact
+    /// phrase tier. Empty when the query is not tiered.
+    pub phrase: Vec<(usize, Term)>,
+    /// The bonus of one tier (0 when not tiered).
+    pub step: Score,
+}
+
+/// The top hits of a segment, kept as tantivy's `TopDocs` keeps them: best
+/// score first, ties to the lower document; a document equal to the worst
+/// kept one does not enter once the list is full.
+struct TopHits {
+    k: usize,
+    hits: Vec<(Score, DocId)>,
+    threshold: Option<Score>,
+}
+
+impl TopHits {
+    fn new(k: usize) -> TopHits {
+        TopHits {
+            k,
+            hits: Vec::with_capacity(2 * k.max(1)),
+            threshold: None,
+        }
+    }
+
+    /// True if a document scoring `score` would be kept.
+    #[inline]
+    fn admits(&self, score: Score) -> bool {
+        self.k > 0 && self.threshold.is_none_or(|t| score > t)
+    }
+
+    fn push(&mut self, score: Score, doc: DocId) {
+        if !self.admits(score) {
+            return;
+        }
+        if self.hits.len() == self.hits.capacity() {
+            self.truncate();
+        }
+        self.hits.push((score, doc));
+    }
+
+    fn truncate(&mut self) {
+        self.hits
+            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.hits.truncate(self.k);
+        if self.hits.len() == self.k {
+            self.threshold = self.hits.last().map(|h| h.0);
+        }
+    }
+
+    fn into_sorted(mut self) -> Vec<(Score, DocId)> {
+        self.truncate();
+        self.hits
+    }
+}
+
+/// Scorers of one word in one segment.
+struct WordScorers {
+    body: Box<dyn Scorer>,
+    title: Box<dyn Scorer>,
+    /// The largest score the title can add.
+    title_max: Score,
+}
+
+/// The weights of a plan, built once for all segments.
+struct Weights {
+    body: Vec<Box<dyn Weight>>,
+    title: Vec<Box<dyn Weight>>,
+    title_max: Vec<Score>,
+    filter: Option<Box<dyn Weight>>,
+}
+
+/// How much a bound may be above the exact score by rounding: a document is
+/// skipped only when its bound is below the threshold by more than this.
+const ROUNDING: Score = 1e-4;
+
+/// What a search gives: the number of matches, the facets, and the hits
+/// asked for, best first.
+pub(super) struct Searched {
+    pub total: usize,
+    pub facets: FacetFruit,
+    pub top: Vec<(Score, DocAddress)>,
+}
+
+/// Searches `plan` with an optional filter (a query that only selects):
+/// the number of matches, the facets, and the hits `offset..offset + limit`
+/// by score.
+pub(super) fn search(
+    plan: &PlainPlan,
+    searcher: &Searcher,
+    filter: Option<&dyn Query>,
+    facets: &FacetCollector,
+    offset: usize,
+    limit: usize,
+) -> tantivy::Result<Searched> {
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let term_weight = |term: &Term| -> tantivy::Result<Box<dyn Weight>> {
+        TermQuery::new(term.clone(), IndexRecordOption::WithFreqs).weight(scoring)
+    };
+    let weights = Weights {
+        body: plan
+            .words
+            .iter()
+            .map(|w| term_weight(&w.body))
+            .collect::<tantivy::Result<_>>()?,
+        title: plan
+            .words
+            .iter()
+            .map(|w| term_weight(&w.title))
+            .collect::<tantivy::Result<_>>()?,
+        title_max: plan
+            .words
+            .iter()
+            .map(|w| {
+                Bm25Weight::for_terms(searcher, std::slice::from_ref(&w.title))
+                    .map(|b| b.boost_by(w.title_boost).max_score())
+            })
+            .collect::<tantivy::Result<_>>()?,
+        filter: filter
+            .map(|f| f.weight(EnableScoring::disabled_from_searcher(searcher)))
+            .transpose()?,
+    };
+    let k = offset + limit;
+    let segments = searcher.segment_readers();
+    let outcomes = searcher.index().search_executor().map(
+        |(ord, reader): (usize, &SegmentReader)| {
+            search_segment(plan, &weights, facets, ord as u32, reader, k)
+        },
+        segments.iter().enumerate(),
+    )?;
+    let mut total = 0;
+    let mut fruits = Vec::with_capacity(outcomes.len());
+    let mut top = TopHitsAcross::new(k);
+    for (ord, (count, fruit, hits)) in outcomes.into_iter().enumerate() {
+        total += count;
+        fruits.push(fruit);
+        for (score, doc) in hits {
+            top.push(score, DocAddress::new(ord as u32, doc));
+        }
+    }
+    Ok(Searched {
+        total,
+        facets: facets.merge_fruits(fruits)?,
+        top: top.into_sorted(offset),
+    })
+}
+
+/// The top hits over all segments (tantivy's order: score, then address).
+struct TopHitsAcross {
+    k: usize,
+    hits: Vec<(Score, DocAddress)>,
+}
+
+impl TopHitsAcross {
+    fn new(k: usize) -> TopHitsAcross {
+        TopHitsAcross {
+            k,
+            hits: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, score: Score, address: DocAddress) {
+        self.hits.push((score, address));
+    }
+
+    fn into_sorted(mut self, offset: usize) -> Vec<(Score, DocAddress)> {
+        self.hits
+            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.hits.truncate(self.k);
+        self.hits.drain(..offset.min(self.hits.len()));
+        self.hits
+    }
+}
+
+type SegmentOutcome = (
+    usize,
+    <super::SegmentFacets as SegmentCollector>::Fruit,
+    Vec<(Score, DocId)>,
+);
+
+fn search_segment(
+    plan: &PlainPlan,
+    weights: &Weights,
+    facets: &FacetCollector,
+    ord: u32,
+    reader: &SegmentReader,
+    k: usize,
+) -> tantivy::Result<SegmentOutcome> {
+    let mut words: Vec<WordScorers> = Vec::with_capacity(plan.words.len());
+    for (i, word) in plan.words.iter().enumerate() {
+        words.push(WordScorers {
+            body: weights.body[i].scorer(reader, word.body_boost)?,
+            title: weights.title[i].scorer(reader, word.title_boost)?,
+            title_max: weights.title_max[i],
+        });
+    }
+    let mut filter = match &weights.filter {
+        Some(weight) => Some(weight.scorer(reader, 1.0)?),
+        None => None,
+    };
+    let mut phrase = Phrase::open(plan, reader)?;
+    let alive = reader.alive_bitset();
+    let mut facet_counter = facets.for_segment(ord, reader)?;
+    let mut top = TopHits::new(k);
+    let mut count = 0;
+    let step = plan.step;
+    let tiered = step > 0.0;
+    // The body score of each word at the current document, if it has the word.
+    let mut body_scores: Vec<Option<Score>> = vec![None; words.len()];
+
+    let mut doc = words
+        .iter()
+        .map(|w| w.body.doc())
+        .min()
+        .unwrap_or(TERMINATED);
+    while doc != TERMINATED {
+        let selected = alive.is_none_or(|a| a.is_alive(doc))
+            && filter.as_mut().is_none_or(|f| {
+                if f.doc() < doc {
+                    f.seek(doc);
+                }
+                f.doc() == doc
+            });
+        if selected {
+            count += 1;
+            facet_counter.collect(doc, 0.0);
+            if top.admits(Score::MAX) {
+                // The best this document can score: its body scores, every
+                // title it may have, and the tiers it may reach.
+                let mut all_words = true;
+                let mut bound: Score = 0.0;
+                for (w, slot) in words.iter_mut().zip(body_scores.iter_mut()) {
+                    if w.body.doc() == doc {
+                        let s = w.body.score();
+                        *slot = Some(s);
+                        bound += s + w.title_max;
+                    } else {
+                        *slot = None;
+                        all_words = false;
+                    }
+                }
+                let tiers_possible = if tiered && all_words {
+                    if phrase.is_some() {
+                        2.0
+                    } else {
+                        1.0
+                    }
+                } else {
+                    0.0
+                };
+                let best = bound + tiers_possible * step;
+                if top.admits(best + ROUNDING * best.max(1.0)) {
+                    // The exact score, summed in the order tantivy's
+                    // boolean query sums it: per word title then body, then
+                    // the tier bonuses.
+                    let mut score: Score = 0.0;
+                    for (w, body) in words.iter_mut().zip(&body_scores) {
+                        let Some(body) = body else { continue };
+                        let mut word_score: Score = 0.0;
+                        if w.title.doc() < doc {
+                            w.title.seek(doc);
+                        }
+                        if w.title.doc() == doc {
+                            word_score += w.title.score();
+                        }
+                        word_score += body;
+                        score += word_score;
+                    }
+                    if tiered && all_words {
+                        score += step;
+                        if let Some(phrase) = phrase.as_mut() {
+                            if top.admits(score + step) && phrase.matches(doc) {
+                                score += step;
+                            }
+                        }
+                    }
+                    top.push(score, doc);
+                }
+            }
+        }
+        let mut next = TERMINATED;
+        for w in words.iter_mut() {
+            if w.body.doc() == doc {
+                w.body.advance();
+            }
+            next = next.min(w.body.doc());
+        }
+        doc = next;
+    }
+    Ok((count, facet_counter.harvest(), top.into_sorted()))
+}
+
+/// The exact phrase of a tiered query in one segment: each token's body
+/// postings with positions, read only for the documents checked.
+struct Phrase {
+    /// Each token's position in the query and postings.
+    tokens: Vec<(u32, SegmentPostings)>,
+    positions: Vec<Vec<u32>>,
+}
+
+impl Phrase {
+    /// `None` when the query has no phrase tier or the segment lacks one of
+    /// its words (no document of it can have the phrase).
+    fn open(plan: &PlainPlan, reader: &SegmentReader) -> tantivy::Result<Option<Phrase>> {
+        if plan.phrase.len() < 2 || plan.step <= 0.0 {
+            return Ok(None);
+        }
+        let mut tokens = Vec::with_capacity(plan.phrase.len());
+        for (pos, term) in &plan.phrase {
+            let index = reader.inverted_index(term.field())?;
+            match index.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
+                Some(postings) => tokens.push((*pos as u32, postings)),
+                None => return Ok(None),
+            }
+        }
+        let positions = vec![Vec::new(); tokens.len()];
+        Ok(Some(Phrase { tokens, positions }))
+    }
+
+    /// True if `doc` has the tokens at their relative positions. Documents
+    /// must be asked in increasing order.
+    fn matches(&mut self, doc: DocId) -> bool {
+        for ((_, postings), positions) in self.tokens.iter_mut().zip(&mut self.positions) {
+            if postings.doc() < doc {
+                postings.seek(doc);
+            }
+            if postings.doc() != doc {
+                return false;
+            }
+            positions.clear();
+            postings.positions(positions);
+        }
+        let first = i64::from(self.tokens[0].0);
+        self.positions[0].iter().any(|&p| {
+            let start = i64::from(p) - first;
+            self.tokens
+                .iter()
+                .zip(&self.positions)
+                .skip(1)
+                .all(|((pos, _), positions)| {
+                    u32::try_from(start + i64::from(*pos))
+                        .is_ok_and(|want| positions.binary_search(&want).is_ok())
+                })
+        })
+    }
+}
