@@ -512,7 +512,7 @@ fn facet_files_give_the_counts_the_columns_give() {
     }
     assert_eq!(facets_of(&index), with_files);
     for (i, file) in files.iter().enumerate() {
-        let damaged: &[u8] = if i % 2 == 0 { b"SRCHFCT1 short" } else { b"" };
+        let damaged: &[u8] = if i % 2 == 0 { b"SRCHFCT2 short" } else { b"" };
         std::fs::write(file, damaged).unwrap();
     }
     assert_eq!(facets_of(&index), with_files);
@@ -524,10 +524,27 @@ fn facet_files_give_the_counts_the_columns_give() {
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
         assert!(
-            bytes.starts_with(b"SRCHFCT1") && bytes.len() > 14,
+            bytes.starts_with(b"SRCHFCT2") && bytes.len() > 14,
             "{file:?} rewritten"
         );
     }
+    assert_eq!(facets_of(&index), with_files);
+
+    // A lost name list makes every file unusable (the columns answer), and
+    // the next run numbers the names again and rewrites the files.
+    let names = index.join("search-facet-names.json");
+    let before = std::fs::read(&files[0]).unwrap();
+    std::fs::remove_file(&names).unwrap();
+    assert_eq!(facets_of(&index), with_files);
+    summary(&index, &[corpus.to_str().unwrap()]);
+    assert!(names.exists());
+    assert_ne!(
+        std::fs::read(&files[0]).unwrap(),
+        before,
+        "a new generation"
+    );
+    assert_eq!(facets_of(&index), with_files);
+
     std::fs::write(
         index.join("search-facets-00000000000000000000000000000000.bin"),
         b"old",

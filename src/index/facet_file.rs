@@ -1,29 +1,38 @@
 //! Facet files: a flat copy of each segment's `year` and `company` columns,
-//! beside the segment as `search-facets-<segment id>.bin`.
+//! beside the segment as `search-facets-<segment id>.bin`, with the company
+//! names of all of them in `search-facet-names.json`.
 //!
 //! Counting both facets over every matching article is most of a query's
 //! time on a large index. tantivy's columns are compact and general (bit
 //! packed, with an index of which documents have values and where they
-//! start); reading them costs several look-ups per document. A facet file
-//! holds the same values as plain arrays, so counting a document is a couple
-//! of loads and increments.
+//! start); reading them costs several look-ups per document, and each
+//! segment numbers its company names on its own, so counts of different
+//! segments meet only by comparing names. A facet file holds the same values
+//! as plain arrays, with companies numbered by one index-wide list, so
+//! counting a document is a couple of loads and increments and segments add
+//! up by number.
 //!
 //! The files are derived data. `search index` writes one for every segment
-//! that lacks one after its commit and merges, and removes those of segments
-//! that are gone. A query uses a segment's file when it is there and agrees
-//! with the segment (same document count and company dictionary size, sizes
-//! that add up); otherwise it reads the columns, with the same counts. A
-//! segment never changes once written, so a file never goes stale: it is
-//! named after its segment.
+//! that lacks a usable one after its commit and merges, and removes those of
+//! segments that are gone. The name list only grows (new names are appended),
+//! so numbers in older files stay valid; it carries a random generation that
+//! each file records, so a lost or replaced list invalidates every file
+//! instead of renaming companies. A query uses a segment's file when it agrees
+//! with the segment and the list (same document count and company dictionary
+//! size, same generation, numbers within the list, sizes that add up);
+//! otherwise it reads the columns, with the same counts. A segment never
+//! changes once written, so a file never goes stale: it is named after its
+//! segment.
 //!
 //! Layout, all numbers little-endian:
 //!
 //! | bytes | what |
 //! |---|---|
-//! | 8 | magic `SRCHFCT1` |
-//! | 4 × 5 | `max_doc`, company terms, company values, largest year, reserved (0) |
+//! | 8 | magic `SRCHFCT2` |
+//! | 4 × 5 | `max_doc`, the segment's company terms, company values, largest year, names the file needs |
+//! | 8 | generation of the name list |
 //! | 4 × (`max_doc` + 1) | where each document's companies start in the values (then the end) |
-//! | 4 × values | company term ordinals, document after document |
+//! | 4 × values | company numbers in the name list, document after document |
 //! | 2 × `max_doc` | year of each document (0 = unknown) |
 
 use std::collections::HashMap;
@@ -36,12 +45,44 @@ use tantivy::{Index, SegmentReader};
 use zerocopy::little_endian::{U16, U32};
 use zerocopy::FromBytes;
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::SearchError;
 
-const MAGIC: &[u8; 8] = b"SRCHFCT1";
-const HEADER_LEN: usize = 8 + 4 * 5;
+const MAGIC: &[u8; 8] = b"SRCHFCT2";
+const HEADER_LEN: usize = 8 + 4 * 5 + 8;
 const PREFIX: &str = "search-facets-";
 const SUFFIX: &str = ".bin";
+/// The index-wide list of company names the facet files number.
+pub const NAMES_FILE: &str = "search-facet-names.json";
+
+/// The company names of all facet files, numbered by position.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CompanyNames {
+    /// Recorded by every facet file numbered by this list.
+    pub generation: u64,
+    /// Names in the order they were first seen.
+    pub names: Vec<String>,
+}
+
+impl CompanyNames {
+    /// An empty list with a new generation.
+    fn fresh() -> CompanyNames {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let seed = format!("{nanos} {}", std::process::id());
+        CompanyNames {
+            generation: xxhash_rust::xxh3::xxh3_64(seed.as_bytes()),
+            names: Vec::new(),
+        }
+    }
+
+    /// Reads the list in `bytes`, if it is one.
+    fn parse(bytes: &[u8]) -> Option<CompanyNames> {
+        serde_json::from_slice(bytes).ok()
+    }
+}
 
 /// The facet file name of a segment.
 pub fn file_name(segment: SegmentId) -> String {
@@ -93,23 +134,35 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
 }
 
 impl FacetFile {
-    /// Reads the file's header and checks it against the segment: `None` if
-    /// it is not a facet file of this segment's shape.
-    pub fn parse(bytes: OwnedBytes, segment: &SegmentReader) -> Option<FacetFile> {
+    /// Reads the file's header and checks it against the segment and the
+    /// name list: `None` if it is not a facet file of this segment's shape
+    /// numbered by this list.
+    pub fn parse(
+        bytes: OwnedBytes,
+        segment: &SegmentReader,
+        names: &CompanyNames,
+    ) -> Option<FacetFile> {
         let terms = match segment.fast_fields().str("company").ok()? {
             Some(column) => column.num_terms(),
             None => 0,
         };
-        Self::parse_shaped(bytes, segment.max_doc() as usize, terms)
+        Self::parse_shaped(bytes, segment.max_doc() as usize, terms, names)
     }
 
     /// Reads a facet file of a segment with `max_doc` documents and `terms`
-    /// company terms: `None` if the bytes are not one.
-    fn parse_shaped(bytes: OwnedBytes, max_doc: usize, terms: usize) -> Option<FacetFile> {
+    /// company terms, numbered by `names`: `None` if the bytes are not one.
+    fn parse_shaped(
+        bytes: OwnedBytes,
+        max_doc: usize,
+        terms: usize,
+        names: &CompanyNames,
+    ) -> Option<FacetFile> {
         let data = bytes.as_slice();
         if data.get(..8)? != MAGIC
             || u32_at(data, 8)? as usize != max_doc
             || u32_at(data, 12)? as usize != terms
+            || u32_at(data, 24)? as usize > names.names.len()
+            || u64::from(u32_at(data, 28)?) | u64::from(u32_at(data, 32)?) << 32 != names.generation
         {
             return None;
         }
@@ -155,9 +208,15 @@ impl FacetFile {
         }
     }
 
-    /// Builds the bytes of a segment's facet file from its columns; `None`
-    /// if a year does not fit the file (the columns are then read instead).
-    pub fn build(segment: &SegmentReader) -> tantivy::Result<Option<Vec<u8>>> {
+    /// Builds the bytes of a segment's facet file from its columns, its
+    /// company term ordinals numbered by `numbers` in the list `names`;
+    /// `None` if a year does not fit the file (the columns are then read
+    /// instead).
+    fn build(
+        segment: &SegmentReader,
+        numbers: &[u32],
+        names: &CompanyNames,
+    ) -> tantivy::Result<Option<Vec<u8>>> {
         let max_doc = segment.max_doc();
         let fast = segment.fast_fields();
         let year = fast.u64("year")?;
@@ -170,10 +229,10 @@ impl FacetFile {
             starts.push(ords.len() as u32);
             if let Some(column) = &company {
                 for ord in column.ords().values_for_doc(doc) {
-                    let Ok(ord) = u32::try_from(ord) else {
+                    let Some(&number) = numbers.get(ord as usize) else {
                         return Ok(None);
                     };
-                    ords.push(ord);
+                    ords.push(number);
                 }
             }
             let Ok(y) = u16::try_from(year.first(doc).unwrap_or(0)) else {
@@ -182,16 +241,21 @@ impl FacetFile {
             years.push(y);
         }
         starts.push(ords.len() as u32);
-        let (Ok(terms), Ok(ords_len)) = (u32::try_from(terms), u32::try_from(ords.len())) else {
+        let (Ok(terms), Ok(ords_len), Ok(needed)) = (
+            u32::try_from(terms),
+            u32::try_from(ords.len()),
+            u32::try_from(names.names.len()),
+        ) else {
             return Ok(None);
         };
         let largest_year = years.iter().copied().max().unwrap_or(0);
         let mut bytes =
             Vec::with_capacity(HEADER_LEN + 4 * (starts.len() + ords.len()) + 2 * years.len());
         bytes.extend_from_slice(MAGIC);
-        for word in [max_doc, terms, ords_len, u32::from(largest_year), 0] {
+        for word in [max_doc, terms, ords_len, u32::from(largest_year), needed] {
             bytes.extend_from_slice(&word.to_le_bytes());
         }
+        bytes.extend_from_slice(&names.generation.to_le_bytes());
         for word in starts.iter().chain(&ords) {
             bytes.extend_from_slice(&word.to_le_bytes());
         }
@@ -203,9 +267,10 @@ impl FacetFile {
 }
 
 /// The facet files of an open index, each read once (memory-mapped by
-/// tantivy's directory) and kept while the index is open.
+/// tantivy's directory) and kept while the index is open, with their name list.
 pub struct FacetFiles {
     directory: Box<dyn Directory>,
+    names: std::sync::OnceLock<Option<Arc<CompanyNames>>>,
     loaded: Mutex<HashMap<SegmentId, Option<Arc<FacetFile>>>>,
 }
 
@@ -215,12 +280,24 @@ impl FacetFiles {
     pub fn new(directory: Box<dyn Directory>) -> FacetFiles {
         FacetFiles {
             directory,
+            names: std::sync::OnceLock::new(),
             loaded: Mutex::new(HashMap::new()),
         }
     }
 
+    /// The name list, if the index has a readable one.
+    pub fn names(&self) -> Option<Arc<CompanyNames>> {
+        self.names
+            .get_or_init(|| {
+                let bytes = self.directory.atomic_read(Path::new(NAMES_FILE)).ok()?;
+                CompanyNames::parse(&bytes).map(Arc::new)
+            })
+            .clone()
+    }
+
     /// The facet file of a segment, if it has a usable one.
     pub fn get(&self, segment: &SegmentReader) -> Option<Arc<FacetFile>> {
+        let names = self.names()?;
         let id = segment.segment_id();
         let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
         loaded
@@ -228,15 +305,42 @@ impl FacetFiles {
             .or_insert_with(|| {
                 let path = PathBuf::from(file_name(id));
                 let bytes = self.directory.open_read(&path).ok()?.read_bytes().ok()?;
-                FacetFile::parse(bytes, segment).map(Arc::new)
+                FacetFile::parse(bytes, segment, &names).map(Arc::new)
             })
             .clone()
     }
 }
 
+/// Each company term of a segment's dictionary (in ordinal order) numbered in
+/// `names`, adding names not seen before.
+fn number_terms(
+    segment: &SegmentReader,
+    names: &mut CompanyNames,
+    numbers: &mut HashMap<String, u32>,
+) -> tantivy::Result<Option<Vec<u32>>> {
+    let Some(column) = segment.fast_fields().str("company")? else {
+        return Ok(Some(Vec::new()));
+    };
+    let ords: Vec<u64> = (0..column.num_terms() as u64).collect();
+    let mut terms: Vec<Option<u32>> = Vec::with_capacity(ords.len());
+    column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+        let name = String::from_utf8_lossy(bytes);
+        let number = match numbers.get(name.as_ref()) {
+            Some(&n) => Some(n),
+            None => u32::try_from(names.names.len()).ok().inspect(|&n| {
+                numbers.insert(name.to_string(), n);
+                names.names.push(name.into_owned());
+            }),
+        };
+        terms.push(number);
+    })?;
+    Ok(terms.into_iter().collect())
+}
+
 /// Writes the facet file of every searchable segment of the index in `dir`
-/// that has no usable one, and removes the files of segments that no longer
-/// exist. Returns how many files it wrote.
+/// that has no usable one (adding new company names to the list first), and
+/// removes the files of segments that no longer exist. Returns how many files
+/// it wrote.
 pub fn write_facet_files(dir: &Path, index: &Index) -> Result<usize, SearchError> {
     use rayon::prelude::*;
     let reader: tantivy::IndexReader = index
@@ -245,17 +349,37 @@ pub fn write_facet_files(dir: &Path, index: &Index) -> Result<usize, SearchError
         .try_into()?;
     let searcher = reader.searcher();
     let segments = searcher.segment_readers();
+    let names_path = dir.join(NAMES_FILE);
+    let read = std::fs::read(&names_path)
+        .ok()
+        .and_then(|bytes| CompanyNames::parse(&bytes));
+    let mut names = read.clone().unwrap_or_else(CompanyNames::fresh);
+    let mut numbers: HashMap<String, u32> = names
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), i as u32))
+        .collect();
+    let mut numbering = Vec::with_capacity(segments.len());
+    for segment in segments {
+        numbering.push(number_terms(segment, &mut names, &mut numbers)?);
+    }
+    if read.as_ref().map(|r| r.names.len()) != Some(names.names.len()) {
+        let json = serde_json::to_vec(&names).expect("names serialise");
+        super::write_atomically(&names_path, &json)?;
+    }
     let written = segments
         .par_iter()
-        .map(|segment| -> Result<usize, SearchError> {
+        .zip(&numbering)
+        .map(|(segment, numbers)| -> Result<usize, SearchError> {
             let path = dir.join(file_name(segment.segment_id()));
             let usable = std::fs::read(&path)
                 .ok()
-                .and_then(|bytes| FacetFile::parse(OwnedBytes::new(bytes), segment));
-            if usable.is_some() {
+                .and_then(|bytes| FacetFile::parse(OwnedBytes::new(bytes), segment, &names));
+            let Some(numbers) = numbers.as_ref().filter(|_| usable.is_none()) else {
                 return Ok(0);
-            }
-            match FacetFile::build(segment)? {
+            };
+            match FacetFile::build(segment, numbers, &names)? {
                 Some(bytes) => {
                     super::write_atomically(&path, &bytes)?;
                     Ok(1)
@@ -292,10 +416,11 @@ mod tests {
             terms,
             ords.len() as u32,
             largest.into(),
-            0,
+            NEEDED,
         ] {
             bytes.extend_from_slice(&word.to_le_bytes());
         }
+        bytes.extend_from_slice(&GENERATION.to_le_bytes());
         let mut start = 0u32;
         bytes.extend_from_slice(&start.to_le_bytes());
         for c in companies {
@@ -311,8 +436,19 @@ mod tests {
         bytes
     }
 
+    const NEEDED: u32 = 3;
+    const GENERATION: u64 = 0x0123_4567_89ab_cdef;
+
+    fn names(generation: u64, count: usize) -> CompanyNames {
+        CompanyNames {
+            generation,
+            names: (0..count).map(|i| format!("Company {i}")).collect(),
+        }
+    }
+
     fn parse(bytes: Vec<u8>, max_doc: usize, terms: usize) -> Option<FacetFile> {
-        FacetFile::parse_shaped(OwnedBytes::new(bytes), max_doc, terms)
+        let names = names(GENERATION, NEEDED as usize);
+        FacetFile::parse_shaped(OwnedBytes::new(bytes), max_doc, terms, &names)
     }
 
     #[test]
@@ -354,6 +490,13 @@ mod tests {
         let mut other = good.clone();
         other[0] = b'X';
         assert!(parse(other, 3, 3).is_none());
+        // Another name list, or one too short for the file's numbers.
+        let shaped = |names: &CompanyNames| {
+            FacetFile::parse_shaped(OwnedBytes::new(good.clone()), 3, 3, names).is_some()
+        };
+        assert!(shaped(&names(GENERATION, 5)));
+        assert!(!shaped(&names(GENERATION + 1, 3)));
+        assert!(!shaped(&names(GENERATION, 2)));
         // Starts that do not end at the number of values.
         let mut bad_end = good.clone();
         bad_end[HEADER_LEN + 4 * 3] = 7;

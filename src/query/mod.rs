@@ -1145,6 +1145,60 @@ impl CompanyCounts {
     }
 }
 
+/// A segment's company counts: by number in the facet files' name list, or
+/// by name (a segment read from its columns).
+enum SegmentCompanies {
+    Numbered(Vec<u64>),
+    Named(CompanyCounts),
+}
+
+/// The `limit` most mentioned companies of counts by number in `names`
+/// (ties by name).
+fn top_numbered(counts: &[u64], names: &[String], limit: usize) -> Vec<FacetCount> {
+    let mut counted: Vec<(&[u8], u64)> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, &c)| c > 0)
+        .filter_map(|(i, &c)| Some((names.get(i)?.as_bytes(), c)))
+        .collect();
+    top_by_count(&mut counted, limit)
+}
+
+/// Counts by number in `names` as counts by name (sorted by name).
+fn numbered_by_name(counts: &[u64], names: &[String]) -> CompanyCounts {
+    let mut counted: Vec<(&str, u64)> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, &c)| c > 0)
+        .filter_map(|(i, &c)| Some((names.get(i)?.as_str(), c)))
+        .collect();
+    counted.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut by_name = CompanyCounts::default();
+    for (name, count) in counted {
+        by_name.names.extend_from_slice(name.as_bytes());
+        by_name.ends.push(by_name.names.len());
+        by_name.counts.push(count);
+    }
+    by_name
+}
+
+/// The `limit` entries with the highest counts, ties by name.
+fn top_by_count(counted: &mut Vec<(&[u8], u64)>, limit: usize) -> Vec<FacetCount> {
+    let by_count = |a: &(&[u8], u64), b: &(&[u8], u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+    if limit < counted.len() {
+        counted.select_nth_unstable_by(limit, by_count);
+        counted.truncate(limit);
+    }
+    counted.sort_unstable_by(by_count);
+    counted
+        .iter()
+        .map(|(name, count)| FacetCount {
+            value: String::from_utf8_lossy(name).into_owned(),
+            count: *count,
+        })
+        .collect()
+}
+
 /// The `limit` most mentioned companies over all segments (ties by name).
 fn merge_company_counts(segments: &[CompanyCounts], limit: usize) -> Vec<FacetCount> {
     // A k-way merge of lists sorted by name; k (segments) is small.
@@ -1170,19 +1224,7 @@ fn merge_company_counts(segments: &[CompanyCounts], limit: usize) -> Vec<FacetCo
         }
         merged.push((name, count));
     }
-    let by_count = |a: &(&[u8], u64), b: &(&[u8], u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
-    if limit < merged.len() {
-        merged.select_nth_unstable_by(limit, by_count);
-        merged.truncate(limit);
-    }
-    merged.sort_unstable_by(by_count);
-    merged
-        .into_iter()
-        .map(|(name, count)| FacetCount {
-            value: String::from_utf8_lossy(name).into_owned(),
-            count,
-        })
-        .collect()
+    top_by_count(&mut merged, limit)
 }
 
 /// Years up to this are counted in a flat array; later ones (never seen in
@@ -1200,7 +1242,8 @@ const FACET_BLOCK: usize = 128;
 struct SegmentFacets {
     /// The segment's facet file; without one the columns are read.
     file: Option<std::sync::Arc<FacetFile>>,
-    year: Column<u64>,
+    /// The year column (read only without a facet file).
+    year: Option<Column<u64>>,
     /// Matched documents not yet counted.
     pending: Vec<u32>,
     /// Scratch space for one block.
@@ -1214,7 +1257,8 @@ struct SegmentFacets {
     years: Vec<u64>,
     /// Count per year, for the rest.
     late_years: BTreeMap<u64, u64>,
-    /// Count per company term ordinal.
+    /// Count per company: by term ordinal of the segment's dictionary, or,
+    /// from a facet file, by number in the index's name list.
     companies: Vec<u64>,
     /// The company ordinals of a block, gathered from the facet file.
     gathered: Vec<U32>,
@@ -1228,13 +1272,18 @@ impl Collector for FacetCollector {
     type Child = SegmentFacets;
 
     fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
-        let year = segment.fast_fields().u64("year")?;
-        let dictionary = segment.fast_fields().str("company")?;
-        let terms = dictionary.as_ref().map_or(0, |c| c.num_terms());
         let file = self.files.get(segment);
-        let dense = match &file {
-            Some(file) => file.largest_year() as usize + 1,
-            None => (year.max_value() as usize + 1).min(DENSE_YEARS),
+        let names = self.files.names().map_or(0, |n| n.names.len());
+        // The columns are opened only for a segment without a facet file.
+        let (year, dictionary, dense, terms) = match &file {
+            Some(file) => (None, None, file.largest_year() as usize + 1, names),
+            None => {
+                let year = segment.fast_fields().u64("year")?;
+                let dictionary = segment.fast_fields().str("company")?;
+                let terms = dictionary.as_ref().map_or(0, |c| c.num_terms());
+                let dense = (year.max_value() as usize + 1).min(DENSE_YEARS);
+                (Some(year), dictionary, dense, terms)
+            }
         };
         Ok(SegmentFacets {
             file,
@@ -1260,17 +1309,39 @@ impl Collector for FacetCollector {
 
     fn merge_fruits(
         &self,
-        fruits: Vec<(BTreeMap<u64, u64>, CompanyCounts)>,
+        fruits: Vec<(BTreeMap<u64, u64>, SegmentCompanies)>,
     ) -> tantivy::Result<Self::Fruit> {
         let mut years = BTreeMap::new();
-        let mut companies = Vec::with_capacity(fruits.len());
+        let mut by_number: Vec<u64> = Vec::new();
+        let mut by_name = Vec::new();
         for (y, c) in fruits {
             for (k, v) in y {
                 *years.entry(k).or_insert(0) += v;
             }
-            companies.push(c);
+            match c {
+                SegmentCompanies::Numbered(counts) => {
+                    if by_number.len() < counts.len() {
+                        by_number.resize(counts.len(), 0);
+                    }
+                    for (sum, count) in by_number.iter_mut().zip(counts) {
+                        *sum += count;
+                    }
+                }
+                SegmentCompanies::Named(counts) => by_name.push(counts),
+            }
         }
-        Ok((years, merge_company_counts(&companies, self.company_limit)))
+        let names = self.files.names();
+        let names = names.as_ref().map_or(&[][..], |n| &n.names[..]);
+        let companies = if by_name.is_empty() {
+            top_numbered(&by_number, names, self.company_limit)
+        } else {
+            // Segments with and without facet files: meet by name.
+            if by_number.iter().any(|&c| c > 0) {
+                by_name.push(numbered_by_name(&by_number, names));
+            }
+            merge_company_counts(&by_name, self.company_limit)
+        };
+        Ok((years, companies))
     }
 }
 
@@ -1324,7 +1395,9 @@ impl SegmentFacets {
         }
         let read = &mut self.years_read[..docs.len()];
         read.fill(None);
-        self.year.first_vals(docs, read);
+        if let Some(year) = &self.year {
+            year.first_vals(docs, read);
+        }
         let years = &mut self.years[..];
         for year in read.iter() {
             let year = year.unwrap_or(0);
@@ -1400,7 +1473,7 @@ impl SegmentFacets {
 }
 
 impl SegmentCollector for SegmentFacets {
-    type Fruit = (BTreeMap<u64, u64>, CompanyCounts);
+    type Fruit = (BTreeMap<u64, u64>, SegmentCompanies);
 
     fn collect(&mut self, doc: u32, _: Score) {
         self.pending.push(doc);
@@ -1423,6 +1496,9 @@ impl SegmentCollector for SegmentFacets {
                 years.insert(year as u64, count);
             }
         }
+        if self.file.is_some() {
+            return (years, SegmentCompanies::Numbered(self.companies));
+        }
         let mut companies = CompanyCounts::default();
         if let Some(dictionary) = &self.dictionary {
             // One sorted pass over the dictionary instead of a lookup per name;
@@ -1441,7 +1517,7 @@ impl SegmentCollector for SegmentFacets {
                     }
                 });
         }
-        (years, companies)
+        (years, SegmentCompanies::Named(companies))
     }
 }
 
@@ -1559,15 +1635,26 @@ mod tests {
         for i in 0..120 {
             write(i);
         }
-        std::fs::write(corpus.join("twin1.txt"), "Mobile phones\n\nMobile phones rise.\n").unwrap();
-        std::fs::write(corpus.join("twin2.txt"), "Mobile phones\n\nMobile phones rise.\n").unwrap();
+        std::fs::write(
+            corpus.join("twin1.txt"),
+            "Mobile phones\n\nMobile phones rise.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            corpus.join("twin2.txt"),
+            "Mobile phones\n\nMobile phones rise.\n",
+        )
+        .unwrap();
         build();
         for i in 120..200 {
             write(i);
         }
         build();
-        std::fs::write(corpus.join("a005.txt"), "Return to office\n\nBanks return to office.\n")
-            .unwrap();
+        std::fs::write(
+            corpus.join("a005.txt"),
+            "Return to office\n\nBanks return to office.\n",
+        )
+        .unwrap();
         build();
         let idx = crate::index::open_index(&tmp.path().join("idx")).unwrap();
         (tmp, idx)
@@ -1621,6 +1708,50 @@ mod tests {
             }
         }
         assert!(compared > 500, "the queries find hits ({compared})");
+    }
+
+    #[test]
+    fn facet_files_and_columns_count_alike() {
+        let (tmp, idx) = generated_index();
+        let searcher = idx.reader.searcher();
+        for segment in searcher.segment_readers() {
+            assert!(
+                idx.facet_files.get(segment).is_some(),
+                "every segment has a file"
+            );
+        }
+        let collector = |files: std::sync::Arc<FacetFiles>| FacetCollector {
+            company_limit: 100,
+            files,
+        };
+        let with_files = collector(std::sync::Arc::clone(&idx.facet_files));
+        let columns = collector(std::sync::Arc::new(FacetFiles::new(Box::new(
+            tantivy::directory::RamDirectory::create(),
+        ))));
+        // One segment without its file: files and columns meet by name.
+        let first = searcher.segment_readers()[0].segment_id();
+        let dir = tmp.path().join("idx");
+        std::fs::remove_file(dir.join(crate::index::facet_file::file_name(first))).unwrap();
+        let reopened = crate::index::open_index(&dir).unwrap();
+        let mixed = collector(std::sync::Arc::clone(&reopened.facet_files));
+        let shares = TermQuery::new(
+            Term::from_field_text(idx.fields.body, "share"),
+            IndexRecordOption::Basic,
+        );
+        let queries: [&dyn Query; 2] = [&AllQuery, &shares];
+        for query in queries {
+            let (years, companies) = searcher.search(query, &with_files).unwrap();
+            assert!(
+                companies.len() >= 4 && years.len() >= 4,
+                "{years:?} {companies:?}"
+            );
+            assert_eq!(
+                searcher.search(query, &columns).unwrap(),
+                (years.clone(), companies.clone())
+            );
+            let searcher = reopened.reader.searcher();
+            assert_eq!(searcher.search(query, &mixed).unwrap(), (years, companies));
+        }
     }
 
     #[test]

@@ -12,8 +12,9 @@
 //! and the title scores and the phrase check are computed only for a
 //! document whose best possible score could still enter the top hits.
 
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer, TermQuery, Weight};
+use tantivy::query::{Bm25Weight, EnableScoring, Query, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
@@ -89,25 +90,99 @@ impl TopHits {
     }
 }
 
-/// Scorers of one word in one segment.
-struct WordScorers {
-    body: Box<dyn Scorer>,
-    title: Box<dyn Scorer>,
-    /// The largest score the title can add.
+/// A term's postings in one segment, scored by BM25 exactly as tantivy's
+/// term scorer scores them (same weight, field norms and frequencies).
+struct TermCursor {
+    postings: Option<SegmentPostings>,
+    fieldnorms: FieldNormReader,
+    bm25: Bm25Weight,
+}
+
+impl TermCursor {
+    fn open(reader: &SegmentReader, term: &Term, bm25: &Bm25Weight) -> tantivy::Result<Self> {
+        let field = term.field();
+        let postings = reader
+            .inverted_index(field)?
+            .read_postings(term, IndexRecordOption::WithFreqs)?;
+        let fieldnorms = reader
+            .fieldnorms_readers()
+            .get_field(field)?
+            .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
+        Ok(TermCursor {
+            postings,
+            fieldnorms,
+            bm25: bm25.clone(),
+        })
+    }
+
+    /// The current document ([`TERMINATED`] when done or absent).
+    #[inline]
+    fn doc(&self) -> DocId {
+        self.postings.as_ref().map_or(TERMINATED, |p| p.doc())
+    }
+
+    #[inline]
+    fn advance(&mut self) {
+        if let Some(p) = &mut self.postings {
+            p.advance();
+        }
+    }
+
+    /// Moves to the first document at or after `doc` (never backwards).
+    #[inline]
+    fn seek(&mut self, doc: DocId) -> DocId {
+        match &mut self.postings {
+            Some(p) if p.doc() < doc => p.seek(doc),
+            Some(p) => p.doc(),
+            None => TERMINATED,
+        }
+    }
+
+    /// The BM25 score of the current document.
+    #[inline]
+    fn score(&self) -> Score {
+        match &self.postings {
+            Some(p) => self
+                .bm25
+                .score(self.fieldnorms.fieldnorm_id(p.doc()), p.term_freq()),
+            None => 0.0,
+        }
+    }
+}
+
+/// A score no document can exceed for a term: BM25 approaches its weight as
+/// the term frequency grows. (`Bm25Weight::max_score` takes the frequency at
+/// the longest field norm, which short fields such as titles can beat.)
+fn upper_bound(bm25: &Bm25Weight) -> Score {
+    bm25.score(0, u32::MAX)
+}
+
+/// The terms of one word in one segment.
+struct WordCursors {
+    body: TermCursor,
+    title: TermCursor,
+    /// The largest scores the body and the title can give.
+    body_max: Score,
     title_max: Score,
 }
 
-/// The weights of a plan, built once for all segments.
+/// The BM25 weights of a plan, built once for all segments.
 struct Weights {
-    body: Vec<Box<dyn Weight>>,
-    title: Vec<Box<dyn Weight>>,
-    title_max: Vec<Score>,
+    body: Vec<Bm25Weight>,
+    title: Vec<Bm25Weight>,
     filter: Option<Box<dyn Weight>>,
 }
 
 /// How much a bound may be above the exact score by rounding: a document is
-/// skipped only when its bound is below the threshold by more than this.
+/// skipped only when its bound is below the threshold by more than this
+/// (relative to the bound).
 const ROUNDING: Score = 1e-4;
+
+/// True unless a document whose score is at most `bound` surely stays out.
+#[inline]
+fn admits_about(top: &TopHits, bound: Score) -> bool {
+    top.admits(bound + ROUNDING * bound.max(1.0))
+}
 
 /// What a search gives: the number of matches, the facets, and the hits
 /// asked for, best first.
@@ -128,28 +203,21 @@ pub(super) fn search(
     offset: usize,
     limit: usize,
 ) -> tantivy::Result<Searched> {
-    let scoring = EnableScoring::enabled_from_searcher(searcher);
-    let term_weight = |term: &Term| -> tantivy::Result<Box<dyn Weight>> {
-        TermQuery::new(term.clone(), IndexRecordOption::WithFreqs).weight(scoring)
+    // What tantivy's term weight computes: the BM25 statistics of the whole
+    // index, times the clause's boost.
+    let bm25 = |term: &Term, boost: Score| -> tantivy::Result<Bm25Weight> {
+        Ok(Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?.boost_by(boost))
     };
     let weights = Weights {
         body: plan
             .words
             .iter()
-            .map(|w| term_weight(&w.body))
+            .map(|w| bm25(&w.body, w.body_boost))
             .collect::<tantivy::Result<_>>()?,
         title: plan
             .words
             .iter()
-            .map(|w| term_weight(&w.title))
-            .collect::<tantivy::Result<_>>()?,
-        title_max: plan
-            .words
-            .iter()
-            .map(|w| {
-                Bm25Weight::for_terms(searcher, std::slice::from_ref(&w.title))
-                    .map(|b| b.boost_by(w.title_boost).max_score())
-            })
+            .map(|w| bm25(&w.title, w.title_boost))
             .collect::<tantivy::Result<_>>()?,
         filter: filter
             .map(|f| f.weight(EnableScoring::disabled_from_searcher(searcher)))
@@ -221,12 +289,13 @@ fn search_segment(
     reader: &SegmentReader,
     k: usize,
 ) -> tantivy::Result<SegmentOutcome> {
-    let mut words: Vec<WordScorers> = Vec::with_capacity(plan.words.len());
-    for (i, word) in plan.words.iter().enumerate() {
-        words.push(WordScorers {
-            body: weights.body[i].scorer(reader, word.body_boost)?,
-            title: weights.title[i].scorer(reader, word.title_boost)?,
-            title_max: weights.title_max[i],
+    let mut words: Vec<WordCursors> = Vec::with_capacity(plan.words.len());
+    for ((word, body), title) in plan.words.iter().zip(&weights.body).zip(&weights.title) {
+        words.push(WordCursors {
+            body: TermCursor::open(reader, &word.body, body)?,
+            title: TermCursor::open(reader, &word.title, title)?,
+            body_max: upper_bound(body),
+            title_max: upper_bound(title),
         });
     }
     let mut filter = match &weights.filter {
@@ -249,67 +318,76 @@ fn search_segment(
         .min()
         .unwrap_or(TERMINATED);
     while doc != TERMINATED {
-        let selected = alive.is_none_or(|a| a.is_alive(doc))
-            && filter.as_mut().is_none_or(|f| {
-                if f.doc() < doc {
-                    f.seek(doc);
+        if let Some(filter) = filter.as_mut() {
+            // Leapfrog: when the filter's next document is further on, the
+            // words jump there (skipping whole blocks of postings).
+            let allowed = if filter.doc() < doc {
+                filter.seek(doc)
+            } else {
+                filter.doc()
+            };
+            if allowed != doc {
+                doc = TERMINATED;
+                for w in words.iter_mut() {
+                    doc = doc.min(w.body.seek(allowed));
                 }
-                f.doc() == doc
-            });
-        if selected {
+                continue;
+            }
+        }
+        if alive.is_none_or(|a| a.is_alive(doc)) {
             count += 1;
             facet_counter.collect(doc, 0.0);
-            if top.admits(Score::MAX) {
-                // The best this document can score: its body scores, every
-                // title it may have, and the tiers it may reach.
+            if k > 0 {
+                // The best this document can score, first from the words it
+                // has (at their largest scores) and the tiers it may reach,
+                // then from its body scores: most documents stop here.
                 let mut all_words = true;
                 let mut bound: Score = 0.0;
-                for (w, slot) in words.iter_mut().zip(body_scores.iter_mut()) {
+                for w in words.iter() {
                     if w.body.doc() == doc {
-                        let s = w.body.score();
-                        *slot = Some(s);
-                        bound += s + w.title_max;
+                        bound += w.body_max + w.title_max;
                     } else {
-                        *slot = None;
                         all_words = false;
                     }
                 }
-                let tiers_possible = if tiered && all_words {
-                    if phrase.is_some() {
-                        2.0
-                    } else {
-                        1.0
-                    }
-                } else {
-                    0.0
+                let tiers_possible = match (tiered && all_words, phrase.is_some()) {
+                    (false, _) => 0.0,
+                    (true, false) => 1.0,
+                    (true, true) => 2.0,
                 };
-                let best = bound + tiers_possible * step;
-                if top.admits(best + ROUNDING * best.max(1.0)) {
-                    // The exact score, summed in the order tantivy's
-                    // boolean query sums it: per word title then body, then
-                    // the tier bonuses.
-                    let mut score: Score = 0.0;
-                    for (w, body) in words.iter_mut().zip(&body_scores) {
-                        let Some(body) = body else { continue };
-                        let mut word_score: Score = 0.0;
-                        if w.title.doc() < doc {
-                            w.title.seek(doc);
+                let tier_bonus = tiers_possible * step;
+                if admits_about(&top, bound + tier_bonus) {
+                    bound = 0.0;
+                    for (w, slot) in words.iter().zip(body_scores.iter_mut()) {
+                        *slot = (w.body.doc() == doc).then(|| w.body.score());
+                        if let Some(s) = slot {
+                            bound += *s + w.title_max;
                         }
-                        if w.title.doc() == doc {
-                            word_score += w.title.score();
-                        }
-                        word_score += body;
-                        score += word_score;
                     }
-                    if tiered && all_words {
-                        score += step;
-                        if let Some(phrase) = phrase.as_mut() {
-                            if top.admits(score + step) && phrase.matches(doc) {
-                                score += step;
+                    if admits_about(&top, bound + tier_bonus) {
+                        // The exact score, summed in the order tantivy's
+                        // boolean query sums it: per word title then body,
+                        // then the tier bonuses.
+                        let mut score: Score = 0.0;
+                        for (w, body) in words.iter_mut().zip(&body_scores) {
+                            let Some(body) = body else { continue };
+                            let mut word_score: Score = 0.0;
+                            if w.title.seek(doc) == doc {
+                                word_score += w.title.score();
+                            }
+                            word_score += body;
+                            score += word_score;
+                        }
+                        if tiered && all_words {
+                            score += step;
+                            if let Some(phrase) = phrase.as_mut() {
+                                if top.admits(score + step) && phrase.matches(doc) {
+                                    score += step;
+                                }
                             }
                         }
+                        top.push(score, doc);
                     }
-                    top.push(score, doc);
                 }
             }
         }
