@@ -39,8 +39,6 @@ pub struct SnippetMaker {
     /// Splits, lower-cases and folds the body's words (the index's analyzer
     /// without stemming).
     folding: TextAnalyzer,
-    /// Stems one folded word.
-    stemmer: TextAnalyzer,
     /// Analyzed query words to mark.
     words: HashSet<String>,
     /// The query's analyzed tokens in order, highlighted as one span where they
@@ -75,7 +73,6 @@ impl SnippetMaker {
         initials.dedup();
         SnippetMaker {
             folding: crate::index::folding_analyzer(),
-            stemmer: crate::index::stem_analyzer(),
             words,
             phrase,
             phrase_only: HashSet::new(),
@@ -91,27 +88,64 @@ impl SnippetMaker {
 
     /// The body's tokens as the index's analyzer makes them, except that words
     /// which cannot stem to a query word are left empty.
+    ///
+    /// The words are split as tantivy's `SimpleTokenizer` splits them (runs of
+    /// alphanumeric characters, each taking the next position; too long ones
+    /// are dropped but keep their position). Only candidates go through
+    /// folding and stemming: an ASCII word is folded by lower-casing it, any
+    /// other by the index's folding analyzer.
     fn tokens(&self, body: &str) -> Vec<Token> {
         let mut folding = self.folding.clone();
-        let mut stemmer = self.stemmer.clone();
-        let mut stream = folding.token_stream(body);
         let mut tokens = Vec::new();
-        while let Some(t) = stream.next() {
-            let may_match = t
-                .text
-                .chars()
-                .next()
-                .is_some_and(|c| self.initials.contains(&c));
-            let text = if may_match {
-                let mut stem = stemmer.token_stream(&t.text);
-                stem.next().map(|s| s.text.clone()).unwrap_or_default()
+        let mut position = 0;
+        let mut start = None;
+        let mut chars = body.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let alphanumeric = c.is_alphanumeric();
+            if alphanumeric && start.is_none() {
+                start = Some(at);
+            }
+            let ends = alphanumeric && !chars.peek().is_some_and(|(_, c)| c.is_alphanumeric());
+            let Some(from) = start.filter(|_| ends) else {
+                continue;
+            };
+            start = None;
+            let span = from..at + c.len_utf8();
+            let word = &body[span.clone()];
+            let this = position;
+            position += 1;
+            if word.len() > crate::index::LONGEST_WORD_BYTES {
+                continue;
+            }
+            let text = if word.is_ascii() {
+                let first = word.as_bytes()[0].to_ascii_lowercase() as char;
+                if self.initials.contains(&first) {
+                    let mut folded = word.to_ascii_lowercase();
+                    crate::index::stem_in_place(&mut folded);
+                    folded
+                } else {
+                    String::new()
+                }
             } else {
-                String::new()
+                let mut stream = folding.token_stream(word);
+                match stream.next() {
+                    Some(t)
+                        if t.text
+                            .chars()
+                            .next()
+                            .is_some_and(|c| self.initials.contains(&c)) =>
+                    {
+                        let mut folded = t.text.clone();
+                        crate::index::stem_in_place(&mut folded);
+                        folded
+                    }
+                    _ => String::new(),
+                }
             };
             tokens.push(Token {
                 text,
-                position: t.position,
-                span: t.offset_from..t.offset_to,
+                position: this,
+                span,
             });
         }
         tokens
@@ -404,7 +438,9 @@ mod tests {
             .get(crate::index::TEXT_ANALYZER)
             .expect("registered");
         let text = "Dying skies: Café owners' layoffs, an ugly early-morning Übernahme \
-                    by ÅLAND's 3rd-quarter CEOs, running happily; ies y's";
+                    by ÅLAND's 3rd-quarter CEOs, running happily; ies y's \
+                    Pneumonoultramicroscopicsilicovolcanoconiosis-and-more 2004 £5bn \
+                    naïve ﬁnance Straße 日本語のテキスト İstanbul ΑΘΗΝΑ x";
         let mut expected = Vec::new();
         let mut stream = english.token_stream(text);
         while let Some(t) = stream.next() {
@@ -416,6 +452,18 @@ mod tests {
             .tokens(text)
             .into_iter()
             .map(|t| (t.position, t.text))
+            .collect();
+        assert_eq!(got, expected);
+        // With few query words, the others are left empty, in place.
+        let few = SnippetMaker::new(["layoff".to_string()].into(), Vec::new());
+        let got: Vec<(usize, String)> = few
+            .tokens(text)
+            .into_iter()
+            .map(|t| (t.position, t.text))
+            .collect();
+        let expected: Vec<(usize, String)> = expected
+            .into_iter()
+            .map(|(p, w)| (p, if w.starts_with('l') { w } else { String::new() }))
             .collect();
         assert_eq!(got, expected);
     }

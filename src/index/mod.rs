@@ -43,12 +43,14 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 use crate::article::Article;
 use crate::error::SearchError;
 use crate::extract::companies::{Gazetteer, UserCompanies};
-pub use stem::CachedStemmer;
+pub use stem::{stem_in_place, CachedStemmer};
 
 /// Bumped whenever the schema, the analyzers or the stored values change meaning.
 pub const SCHEMA_VERSION: u32 = 4;
 /// Names the analyzers' behaviour; an index built with other analyzers must be rebuilt.
 pub const ANALYZER_VERSION: &str = "simple+long40+lower+ascii-fold+stem-en/1";
+/// Words of more bytes than this are not indexed (nor marked in snippets).
+pub const LONGEST_WORD_BYTES: usize = 39;
 /// Name of the English analyzer used for `title` and `body`.
 pub const TEXT_ANALYZER: &str = "en_stem_fold";
 /// Name of the analyzer for plain query words: [`TEXT_ANALYZER`] without English stop words.
@@ -161,7 +163,7 @@ pub fn build_schema() -> Schema {
 
 /// The index's English analyzer ([`TEXT_ANALYZER`]) without its last step:
 /// words split, over-long ones dropped, lower-cased and folded to ASCII.
-/// [`stem_analyzer`] applied to each of its tokens gives the full analyzer's
+/// [`stem_in_place`] applied to each of its tokens gives the full analyzer's
 /// tokens; snippets use the two halves to stem only the words that may match.
 pub fn folding_analyzer() -> TextAnalyzer {
     folding().build()
@@ -170,16 +172,9 @@ pub fn folding_analyzer() -> TextAnalyzer {
 /// The steps of the English analyzer before stemming.
 fn folding() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES + 1))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-}
-
-/// The last step of the English analyzer: stems one word given as the whole text.
-pub fn stem_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(RawTokenizer::default())
-        .filter(CachedStemmer)
-        .build()
 }
 
 /// Registers the analyzers the schema names on `index`.
@@ -187,7 +182,7 @@ pub fn register_analyzers(index: &Index) {
     let english = folding().filter(CachedStemmer).build();
     index.tokenizers().register(TEXT_ANALYZER, english);
     let mut query = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES + 1))
         .filter(LowerCaser)
         .dynamic();
     if let Some(stop_words) = StopWordFilter::new(Language::English) {

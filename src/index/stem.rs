@@ -65,6 +65,12 @@ impl StemCache {
     }
 }
 
+/// Replaces `word` (lower-cased and folded) by its English stem, as
+/// [`CachedStemmer`] does in an analyzer.
+pub fn stem_in_place(word: &mut String) {
+    STEMS.with_borrow_mut(|cache| cache.stem_in_place(word));
+}
+
 /// A token filter stemming English words, like tantivy's `Stemmer` but cached.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CachedStemmer;

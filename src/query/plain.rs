@@ -298,6 +298,9 @@ fn search_segment(
             title_max: upper_bound(title),
         });
     }
+    if let ([word], None, false) = (&plan.words[..], &weights.filter, plan.step > 0.0) {
+        return search_one_word(word, &mut words[0], weights, facets, ord, reader, k);
+    }
     let mut filter = match &weights.filter {
         Some(weight) => Some(weight.scorer(reader, 1.0)?),
         None => None,
@@ -399,6 +402,70 @@ fn search_segment(
             next = next.min(w.body.doc());
         }
         doc = next;
+    }
+    Ok((count, facet_counter.harvest(), top.into_sorted()))
+}
+
+/// [`search_segment`] for one word and no filter, the commonest query: the
+/// word's body postings are read a block (128 documents) at a time, the
+/// block's documents counted and their facets counted at once.
+fn search_one_word(
+    word: &Word,
+    cursors: &mut WordCursors,
+    weights: &Weights,
+    facets: &FacetCollector,
+    ord: u32,
+    reader: &SegmentReader,
+    k: usize,
+) -> tantivy::Result<SegmentOutcome> {
+    let mut facet_counter = facets.for_segment(ord, reader)?;
+    let mut top = TopHits::new(k);
+    let mut count = 0;
+    let postings = reader
+        .inverted_index(word.body.field())?
+        .read_block_postings(&word.body, IndexRecordOption::WithFreqs)?;
+    let Some(mut block) = postings else {
+        return Ok((0, facet_counter.harvest(), Vec::new()));
+    };
+    let fieldnorms = &cursors.body.fieldnorms;
+    let bm25 = &weights.body[0];
+    let alive = reader.alive_bitset();
+    let mut kept: Vec<DocId> = Vec::new();
+    loop {
+        let docs = block.docs();
+        if docs.is_empty() {
+            break;
+        }
+        let freqs = block.freqs();
+        let docs = match alive {
+            None => docs,
+            Some(alive) => {
+                kept.clear();
+                kept.extend(docs.iter().copied().filter(|&d| alive.is_alive(d)));
+                &kept[..]
+            }
+        };
+        count += docs.len();
+        facet_counter.collect_block(docs);
+        if k > 0 {
+            for (i, &doc) in block.docs().iter().enumerate() {
+                let freq = freqs.get(i).copied().unwrap_or(1);
+                let body = bm25.score(fieldnorms.fieldnorm_id(doc), freq);
+                if !admits_about(&top, body + cursors.title_max)
+                    || alive.is_some_and(|a| !a.is_alive(doc))
+                {
+                    continue;
+                }
+                // Summed as tantivy's boolean query sums it: title, then body.
+                let mut score: Score = 0.0;
+                if cursors.title.seek(doc) == doc {
+                    score += cursors.title.score();
+                }
+                score += body;
+                top.push(score, doc);
+            }
+        }
+        block.advance();
     }
     Ok((count, facet_counter.harvest(), top.into_sorted()))
 }
