@@ -26,9 +26,9 @@ pub struct Snippet {
     pub highlights: Vec<[usize; 2]>,
 }
 
-/// One analyzed token of the body.
+/// One analyzed word of the body that may be a query word.
 struct Token {
-    /// The analyzed word, or empty when it cannot be a query word.
+    /// The analyzed word.
     text: String,
     position: usize,
     span: Range<usize>,
@@ -86,66 +86,74 @@ impl SnippetMaker {
         self
     }
 
-    /// The body's tokens as the index's analyzer makes them, except that words
-    /// which cannot stem to a query word are left empty.
+    /// The body's tokens that may be query words, analyzed as the index's
+    /// analyzer analyzes them, with their positions.
     ///
     /// The words are split as tantivy's `SimpleTokenizer` splits them (runs of
     /// alphanumeric characters, each taking the next position; too long ones
-    /// are dropped but keep their position). Only candidates go through
-    /// folding and stemming: an ASCII word is folded by lower-casing it, any
-    /// other by the index's folding analyzer.
+    /// are dropped but keep their position). Only words whose folded first
+    /// letter starts a query word are kept, folded and stemmed: an ASCII word
+    /// is folded by lower-casing it, any other by the index's folding analyzer.
     fn tokens(&self, body: &str) -> Vec<Token> {
         let mut folding = self.folding.clone();
         let mut tokens = Vec::new();
         let mut position = 0;
-        let mut start = None;
-        let mut chars = body.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            let alphanumeric = c.is_alphanumeric();
-            if alphanumeric && start.is_none() {
-                start = Some(at);
+        let bytes = body.as_bytes();
+        // The alphanumeric character at `at`, with its length, if it is one.
+        let word_char = |at: usize| -> Option<(usize, bool)> {
+            match bytes[at] {
+                b if b.is_ascii_alphanumeric() => Some((1, true)),
+                b if b < 0x80 => None,
+                _ => {
+                    let c = body[at..].chars().next()?;
+                    c.is_alphanumeric().then_some((c.len_utf8(), false))
+                }
             }
-            let ends = alphanumeric && !chars.peek().is_some_and(|(_, c)| c.is_alphanumeric());
-            let Some(from) = start.filter(|_| ends) else {
+        };
+        let mut at = 0;
+        while at < bytes.len() {
+            let Some((len, ascii)) = word_char(at) else {
+                at += if bytes[at] < 0x80 {
+                    1
+                } else {
+                    body[at..].chars().next().map_or(1, char::len_utf8)
+                };
                 continue;
             };
-            start = None;
-            let span = from..at + c.len_utf8();
-            let word = &body[span.clone()];
+            let from = at;
+            let mut all_ascii = ascii;
+            at += len;
+            while at < bytes.len() {
+                let Some((len, ascii)) = word_char(at) else {
+                    break;
+                };
+                all_ascii &= ascii;
+                at += len;
+            }
             let this = position;
             position += 1;
+            let word = &body[from..at];
             if word.len() > crate::index::LONGEST_WORD_BYTES {
                 continue;
             }
-            let text = if word.is_ascii() {
+            let mut text = if all_ascii {
                 let first = word.as_bytes()[0].to_ascii_lowercase() as char;
-                if self.initials.contains(&first) {
-                    let mut folded = word.to_ascii_lowercase();
-                    crate::index::stem_in_place(&mut folded);
-                    folded
-                } else {
-                    String::new()
+                if !self.initials.contains(&first) {
+                    continue;
                 }
+                word.to_ascii_lowercase()
             } else {
                 let mut stream = folding.token_stream(word);
                 match stream.next() {
-                    Some(t)
-                        if t.text
-                            .chars()
-                            .next()
-                            .is_some_and(|c| self.initials.contains(&c)) =>
-                    {
-                        let mut folded = t.text.clone();
-                        crate::index::stem_in_place(&mut folded);
-                        folded
-                    }
-                    _ => String::new(),
+                    Some(t) if t.text.starts_with(|c| self.initials.contains(&c)) => t.text.clone(),
+                    _ => continue,
                 }
             };
+            crate::index::stem_in_place(&mut text);
             tokens.push(Token {
                 text,
                 position: this,
-                span,
+                span: from..at,
             });
         }
         tokens
@@ -454,7 +462,7 @@ mod tests {
             .map(|t| (t.position, t.text))
             .collect();
         assert_eq!(got, expected);
-        // With few query words, the others are left empty, in place.
+        // With few query words, only words that may be one are kept.
         let few = SnippetMaker::new(["layoff".to_string()].into(), Vec::new());
         let got: Vec<(usize, String)> = few
             .tokens(text)
@@ -463,7 +471,7 @@ mod tests {
             .collect();
         let expected: Vec<(usize, String)> = expected
             .into_iter()
-            .map(|(p, w)| (p, if w.starts_with('l') { w } else { String::new() }))
+            .filter(|(_, w)| w.starts_with('l'))
             .collect();
         assert_eq!(got, expected);
     }

@@ -604,6 +604,9 @@ fn filter(q: impl Query) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
 }
 
+/// Year ranges up to this many years are read as one term per year.
+const MAX_YEARS_AS_TERMS: u64 = 64;
+
 /// The query keeping the articles between `since` and `until`, if either is
 /// set; articles of unknown date never pass. Whole years read the `year`
 /// field (0 = unknown), which has one posting list per year; a day reads
@@ -628,11 +631,19 @@ fn date_filter(
         (f.year, year(since).unwrap_or(1), year(until))
     };
     let lo = lo.max(1);
-    Some(match hi {
-        Some(hi) if hi == lo => Box::new(TermQuery::new(
-            Term::from_field_u64(field, lo),
+    let term = |value: u64| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_u64(field, value),
             IndexRecordOption::Basic,
-        )),
+        ))
+    };
+    Some(match hi {
+        Some(hi) if hi == lo => term(lo),
+        // A few whole years: their posting lists, which skip ahead faster
+        // than a range over the column.
+        Some(hi) if field == f.year && hi > lo && hi - lo < MAX_YEARS_AS_TERMS => Box::new(
+            BooleanQuery::new((lo..=hi).map(|y| (Occur::Should, term(y))).collect()),
+        ),
         _ => Box::new(RangeQuery::new(
             Bound::Included(Term::from_field_u64(field, lo)),
             hi.map_or(Bound::Unbounded, |hi| {
@@ -1751,6 +1762,28 @@ mod tests {
             );
             let searcher = reopened.reader.searcher();
             assert_eq!(searcher.search(query, &mixed).unwrap(), (years, companies));
+        }
+    }
+
+    #[test]
+    fn year_ranges_as_terms_select_what_a_range_selects() {
+        let (_tmp, idx) = generated_index();
+        let searcher = idx.reader.searcher();
+        let f = idx.fields;
+        let range = |lo: u64, hi: u64| {
+            RangeQuery::new(
+                Bound::Included(Term::from_field_u64(f.year, lo)),
+                Bound::Included(Term::from_field_u64(f.year, hi)),
+            )
+        };
+        for (lo, hi) in [(2012, 2015), (2010, 2021), (2000, 2011), (2019, 2030)] {
+            let terms = date_filter(Some(DateBound::Year(lo)), Some(DateBound::Year(hi)), f)
+                .expect("a filter");
+            let expected = searcher
+                .search(&range(lo as u64, hi as u64), &Count)
+                .unwrap();
+            assert!(expected > 0);
+            assert_eq!(searcher.search(terms.as_ref(), &Count).unwrap(), expected);
         }
     }
 
