@@ -99,36 +99,31 @@ impl SnippetMaker {
         let mut tokens = Vec::new();
         let mut position = 0;
         let bytes = body.as_bytes();
-        // The alphanumeric character at `at`, with its length, if it is one.
-        let word_char = |at: usize| -> Option<(usize, bool)> {
-            match bytes[at] {
-                b if b.is_ascii_alphanumeric() => Some((1, true)),
-                b if b < 0x80 => None,
-                _ => {
-                    let c = body[at..].chars().next()?;
-                    c.is_alphanumeric().then_some((c.len_utf8(), false))
-                }
-            }
-        };
         let mut at = 0;
         while at < bytes.len() {
-            let Some((len, ascii)) = word_char(at) else {
-                at += if bytes[at] < 0x80 {
-                    1
-                } else {
-                    body[at..].chars().next().map_or(1, char::len_utf8)
-                };
-                continue;
-            };
+            // Separators, ASCII ones byte by byte.
+            while at < bytes.len() && bytes[at] < 0x80 && !bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
             let from = at;
-            let mut all_ascii = ascii;
-            at += len;
-            while at < bytes.len() {
-                let Some((len, ascii)) = word_char(at) else {
-                    break;
-                };
-                all_ascii &= ascii;
-                at += len;
+            let mut all_ascii = true;
+            // `at` moves by whole characters, so it is always on a boundary.
+            loop {
+                while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                    at += 1;
+                }
+                match body[at..].chars().next() {
+                    Some(c) if !c.is_ascii() && c.is_alphanumeric() => {
+                        all_ascii = false;
+                        at += c.len_utf8();
+                    }
+                    _ => break,
+                }
+            }
+            if at == from {
+                // A separator outside ASCII (or the end).
+                at += body[at..].chars().next().map_or(1, char::len_utf8);
+                continue;
             }
             let this = position;
             position += 1;

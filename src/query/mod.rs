@@ -357,15 +357,12 @@ fn run_query_with(
                         .collect(),
                 )
             });
-            let found = plain::search(
-                plan,
-                &searcher,
-                filter.as_ref().map(|f| f as &dyn Query),
-                &facet_collector,
-                req.offset,
-                limit,
-            )
-            .map_err(failed)?;
+            let filter = plain::Filter {
+                query: filter.as_ref().map(|f| f as &dyn Query),
+                years: year_span(&filters),
+            };
+            let found = plain::search(plan, &searcher, filter, &facet_collector, req.offset, limit)
+                .map_err(failed)?;
             let top: Vec<(Option<f32>, DocAddress)> =
                 found.top.into_iter().map(|(s, a)| (Some(s), a)).collect();
             (found.total, found.facets, top)
@@ -602,6 +599,22 @@ pub fn rank_ids(
 /// Wraps a filter so that it selects documents without adding to their score.
 fn filter(q: impl Query) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
+}
+
+/// When the only filter is a span of several whole years, the years it
+/// keeps (a plain search then reads each article's year from the facet
+/// files instead of skipping through the years' posting lists).
+fn year_span(filters: &AppliedFilters) -> Option<std::ops::RangeInclusive<u16>> {
+    if !filters.companies.is_empty() {
+        return None;
+    }
+    let year = |b: Option<DateBound>, default: u16| match b {
+        None => Some(default),
+        Some(DateBound::Year(y)) => Some(y),
+        Some(DateBound::Day(_)) => None,
+    };
+    let (lo, hi) = (year(filters.since, 1)?, year(filters.until, u16::MAX)?);
+    ((filters.since.is_some() || filters.until.is_some()) && hi > lo).then(|| lo.max(1)..=hi)
 }
 
 /// Year ranges up to this many years are read as one term per year.
@@ -1690,17 +1703,24 @@ mod tests {
         ];
         let mut compared = 0;
         for text in queries {
-            for (companies, year, offset, limit) in [
-                (vec![], None, 0, 10),
-                (vec![], None, 3, 5),
-                (vec![], None, 0, 500),
-                (vec!["Amazon".to_string()], None, 0, 10),
-                (vec![], Some(2015), 1, 4),
+            let years = |a, b| (Some(DateBound::Year(a)), Some(DateBound::Year(b)));
+            let none = (None, None);
+            for (companies, year, (since, until), offset, limit) in [
+                (vec![], None, none, 0, 10),
+                (vec![], None, none, 3, 5),
+                (vec![], None, none, 0, 500),
+                (vec!["Amazon".to_string()], None, none, 0, 10),
+                (vec![], Some(2015), none, 1, 4),
+                (vec![], None, years(2012, 2016), 0, 10),
+                (vec![], None, (Some(DateBound::Year(2019)), None), 2, 300),
+                (vec!["Sony".to_string()], None, years(2010, 2013), 0, 10),
             ] {
                 let req = QueryRequest {
                     text: text.to_string(),
                     companies,
                     year,
+                    since,
+                    until,
                     offset,
                     limit,
                     company_facet_limit: 10,

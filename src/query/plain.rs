@@ -19,6 +19,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 use super::{FacetCollector, FacetFruit};
+use crate::index::facet_file::FacetArrays;
 use tantivy::collector::{Collector, SegmentCollector};
 
 /// A distinct word of a plain query, with the boosts its two fields are
@@ -171,6 +172,31 @@ struct Weights {
     body: Vec<Bm25Weight>,
     title: Vec<Bm25Weight>,
     filter: Option<Box<dyn Weight>>,
+    /// The years `filter` keeps, when that is all it does.
+    years: Option<std::ops::RangeInclusive<u16>>,
+}
+
+/// Which documents of a segment a search keeps besides the words: the live
+/// ones, of the years asked for (read from the segment's facet file).
+struct Keep<'a> {
+    alive: Option<&'a tantivy::fastfield::AliveBitSet>,
+    years: Option<(FacetArrays<'a>, std::ops::RangeInclusive<u16>)>,
+}
+
+impl Keep<'_> {
+    /// True when every document of the postings is kept.
+    fn all(&self) -> bool {
+        self.alive.is_none() && self.years.is_none()
+    }
+
+    #[inline]
+    fn keeps(&self, doc: DocId) -> bool {
+        self.alive.is_none_or(|a| a.is_alive(doc))
+            && self
+                .years
+                .as_ref()
+                .is_none_or(|(arrays, years)| years.contains(&arrays.year(doc as usize)))
+    }
 }
 
 /// How much a bound may be above the exact score by rounding: a document is
@@ -192,13 +218,22 @@ pub(super) struct Searched {
     pub top: Vec<(Score, DocAddress)>,
 }
 
+/// What a plain search keeps besides the words.
+pub(super) struct Filter<'a> {
+    /// A query that only selects, if any.
+    pub query: Option<&'a dyn Query>,
+    /// When `query` keeps just these years: a segment with a facet file
+    /// checks each article's year there instead.
+    pub years: Option<std::ops::RangeInclusive<u16>>,
+}
+
 /// Searches `plan` with an optional filter (a query that only selects):
 /// the number of matches, the facets, and the hits `offset..offset + limit`
 /// by score.
 pub(super) fn search(
     plan: &PlainPlan,
     searcher: &Searcher,
-    filter: Option<&dyn Query>,
+    filter: Filter<'_>,
     facets: &FacetCollector,
     offset: usize,
     limit: usize,
@@ -220,8 +255,10 @@ pub(super) fn search(
             .map(|w| bm25(&w.title, w.title_boost))
             .collect::<tantivy::Result<_>>()?,
         filter: filter
+            .query
             .map(|f| f.weight(EnableScoring::disabled_from_searcher(searcher)))
             .transpose()?,
+        years: filter.years,
     };
     let k = offset + limit;
     let segments = searcher.segment_readers();
@@ -298,28 +335,73 @@ fn search_segment(
             title_max: upper_bound(title),
         });
     }
-    if let ([word], None, false) = (&plan.words[..], &weights.filter, plan.step > 0.0) {
-        return search_one_word(word, &mut words[0], weights, facets, ord, reader, k);
-    }
-    let mut filter = match &weights.filter {
-        Some(weight) => Some(weight.scorer(reader, 1.0)?),
-        None => None,
+    // A span of years is checked in the segment's facet file when it has one.
+    let year_file = weights
+        .years
+        .as_ref()
+        .and_then(|years| Some((facets.files.get(reader)?, years.clone())));
+    let keep = Keep {
+        alive: reader.alive_bitset(),
+        years: year_file
+            .as_ref()
+            .map(|(file, years)| (file.arrays(), years.clone())),
     };
-    let mut phrase = Phrase::open(plan, reader)?;
-    let alive = reader.alive_bitset();
-    let mut facet_counter = facets.for_segment(ord, reader)?;
-    let mut top = TopHits::new(k);
-    let mut count = 0;
+    let filter = weights.filter.as_ref().filter(|_| year_file.is_none());
+    if let ([word], None, false) = (&plan.words[..], filter, plan.step > 0.0) {
+        return search_one_word(word, &mut words[0], weights, &keep, facets, ord, reader, k);
+    }
+    let phrase = Phrase::open(plan, reader)?;
     let step = plan.step;
-    let tiered = step > 0.0;
+    let Some(filter) = filter else {
+        if words.len() <= WINDOW_WORDS {
+            return search_window_by_window(words, phrase, step, &keep, facets, ord, reader, k);
+        }
+        return search_word_by_word(words, phrase, step, None, &keep, facets, ord, reader, k);
+    };
+    let filter = filter.scorer(reader, 1.0)?;
+    search_word_by_word(
+        words,
+        phrase,
+        step,
+        Some(filter),
+        &keep,
+        facets,
+        ord,
+        reader,
+        k,
+    )
+}
+
+/// [`search_segment`] in general: the union of the words is walked document
+/// by document, a filter leapfrogged.
+#[allow(clippy::too_many_arguments)]
+fn search_word_by_word(
+    words: Vec<WordCursors>,
+    phrase: Option<Phrase>,
+    step: Score,
+    mut filter: Option<Box<dyn tantivy::query::Scorer>>,
+    keep: &Keep<'_>,
+    facets: &FacetCollector,
+    ord: u32,
+    reader: &SegmentReader,
+    k: usize,
+) -> tantivy::Result<SegmentOutcome> {
+    let mut facet_counter = facets.for_segment(ord, reader)?;
+    let top = TopHits::new(k);
+    let mut count = 0;
     // The body score of each word at the current document, if it has the word.
     let mut body_scores: Vec<Option<Score>> = vec![None; words.len()];
-
     let mut doc = words
         .iter()
         .map(|w| w.body.doc())
         .min()
         .unwrap_or(TERMINATED);
+    let mut ranker = Ranker {
+        words,
+        phrase,
+        step,
+        top,
+    };
     while doc != TERMINATED {
         if let Some(filter) = filter.as_mut() {
             // Leapfrog: when the filter's next document is further on, the
@@ -331,71 +413,37 @@ fn search_segment(
             };
             if allowed != doc {
                 doc = TERMINATED;
-                for w in words.iter_mut() {
+                for w in ranker.words.iter_mut() {
                     doc = doc.min(w.body.seek(allowed));
                 }
                 continue;
             }
         }
-        if alive.is_none_or(|a| a.is_alive(doc)) {
+        if keep.keeps(doc) {
             count += 1;
             facet_counter.collect(doc, 0.0);
             if k > 0 {
-                // The best this document can score, first from the words it
-                // has (at their largest scores) and the tiers it may reach,
-                // then from its body scores: most documents stop here.
+                // The best this document can score from the words it has,
+                // at their largest: most documents stop here.
                 let mut all_words = true;
                 let mut bound: Score = 0.0;
-                for w in words.iter() {
+                for w in ranker.words.iter() {
                     if w.body.doc() == doc {
                         bound += w.body_max + w.title_max;
                     } else {
                         all_words = false;
                     }
                 }
-                let tiers_possible = match (tiered && all_words, phrase.is_some()) {
-                    (false, _) => 0.0,
-                    (true, false) => 1.0,
-                    (true, true) => 2.0,
-                };
-                let tier_bonus = tiers_possible * step;
-                if admits_about(&top, bound + tier_bonus) {
-                    bound = 0.0;
-                    for (w, slot) in words.iter().zip(body_scores.iter_mut()) {
+                if admits_about(&ranker.top, bound + ranker.tier_bonus(all_words)) {
+                    for (w, slot) in ranker.words.iter().zip(body_scores.iter_mut()) {
                         *slot = (w.body.doc() == doc).then(|| w.body.score());
-                        if let Some(s) = slot {
-                            bound += *s + w.title_max;
-                        }
                     }
-                    if admits_about(&top, bound + tier_bonus) {
-                        // The exact score, summed in the order tantivy's
-                        // boolean query sums it: per word title then body,
-                        // then the tier bonuses.
-                        let mut score: Score = 0.0;
-                        for (w, body) in words.iter_mut().zip(&body_scores) {
-                            let Some(body) = body else { continue };
-                            let mut word_score: Score = 0.0;
-                            if w.title.seek(doc) == doc {
-                                word_score += w.title.score();
-                            }
-                            word_score += body;
-                            score += word_score;
-                        }
-                        if tiered && all_words {
-                            score += step;
-                            if let Some(phrase) = phrase.as_mut() {
-                                if top.admits(score + step) && phrase.matches(doc) {
-                                    score += step;
-                                }
-                            }
-                        }
-                        top.push(score, doc);
-                    }
+                    ranker.offer(doc, &body_scores, all_words);
                 }
             }
         }
         let mut next = TERMINATED;
-        for w in words.iter_mut() {
+        for w in ranker.words.iter_mut() {
             if w.body.doc() == doc {
                 w.body.advance();
             }
@@ -403,16 +451,168 @@ fn search_segment(
         }
         doc = next;
     }
-    Ok((count, facet_counter.harvest(), top.into_sorted()))
+    Ok((count, facet_counter.harvest(), ranker.top.into_sorted()))
+}
+
+/// Keeps a segment's top hits, scoring a document fully only when it could
+/// enter them.
+struct Ranker {
+    words: Vec<WordCursors>,
+    phrase: Option<Phrase>,
+    step: Score,
+    top: TopHits,
+}
+
+impl Ranker {
+    /// The largest tier bonus a document with all the words (or not) can get.
+    fn tier_bonus(&self, all_words: bool) -> Score {
+        match (self.step > 0.0 && all_words, self.phrase.is_some()) {
+            (false, _) => 0.0,
+            (true, false) => self.step,
+            (true, true) => 2.0 * self.step,
+        }
+    }
+
+    /// Offers `doc`, whose body scores per word are `body_scores` (`None`
+    /// for a word it lacks), to the top hits. Documents must come in
+    /// increasing order.
+    fn offer(&mut self, doc: DocId, body_scores: &[Option<Score>], all_words: bool) {
+        let mut bound: Score = 0.0;
+        for (w, body) in self.words.iter().zip(body_scores) {
+            if let Some(body) = body {
+                bound += body + w.title_max;
+            }
+        }
+        if !admits_about(&self.top, bound + self.tier_bonus(all_words)) {
+            return;
+        }
+        // The exact score, summed in the order tantivy's boolean query sums
+        // it: per word title then body, then the tier bonuses.
+        let mut score: Score = 0.0;
+        for (w, body) in self.words.iter_mut().zip(body_scores) {
+            let Some(body) = body else { continue };
+            let mut word_score: Score = 0.0;
+            if w.title.seek(doc) == doc {
+                word_score += w.title.score();
+            }
+            word_score += body;
+            score += word_score;
+        }
+        if self.step > 0.0 && all_words {
+            score += self.step;
+            if let Some(phrase) = self.phrase.as_mut() {
+                if self.top.admits(score + self.step) && phrase.matches(doc) {
+                    score += self.step;
+                }
+            }
+        }
+        self.top.push(score, doc);
+    }
+}
+
+/// Documents a window of the union covers.
+const WINDOW: usize = 4096;
+/// The most words the window-by-window union takes (a document's words are
+/// a bit mask).
+const WINDOW_WORDS: usize = 8;
+
+/// [`search_segment`] for several words and no filter: the union of the
+/// words is built a window of [`WINDOW`] documents at a time. Each word's
+/// postings are read in a tight loop that marks its documents and notes
+/// their body scores; the window's documents are then visited in order.
+#[allow(clippy::too_many_arguments)]
+fn search_window_by_window(
+    words: Vec<WordCursors>,
+    phrase: Option<Phrase>,
+    step: Score,
+    keep: &Keep<'_>,
+    facets: &FacetCollector,
+    ord: u32,
+    reader: &SegmentReader,
+    k: usize,
+) -> tantivy::Result<SegmentOutcome> {
+    let n = words.len();
+    let mut facet_counter = facets.for_segment(ord, reader)?;
+    let mut ranker = Ranker {
+        words,
+        phrase,
+        step,
+        top: TopHits::new(k),
+    };
+    let mut count = 0;
+    let all: u8 = if n >= 8 { u8::MAX } else { (1u8 << n) - 1 };
+    // Per slot of the window: which words the document has, and their body
+    // scores (word by word).
+    let mut has = vec![0u8; WINDOW];
+    let mut scores: Vec<Score> = vec![0.0; WINDOW * n];
+    let mut marked = [0u64; WINDOW / 64];
+    let mut matched: Vec<DocId> = Vec::with_capacity(WINDOW);
+    let mut body_scores: Vec<Option<Score>> = vec![None; n];
+    let best_bm25: Score = ranker.words.iter().map(|w| w.body_max + w.title_max).sum();
+    loop {
+        let base = ranker
+            .words
+            .iter()
+            .map(|w| w.body.doc())
+            .min()
+            .unwrap_or(TERMINATED);
+        if base == TERMINATED {
+            break;
+        }
+        let end = base.saturating_add(WINDOW as DocId);
+        for (i, w) in ranker.words.iter_mut().enumerate() {
+            let scores = &mut scores[i * WINDOW..(i + 1) * WINDOW];
+            loop {
+                let doc = w.body.doc();
+                if doc >= end {
+                    break;
+                }
+                let slot = (doc - base) as usize;
+                marked[slot / 64] |= 1 << (slot % 64);
+                has[slot] |= 1 << i;
+                scores[slot] = w.body.score();
+                w.body.advance();
+            }
+        }
+        matched.clear();
+        for (block, bits) in marked.iter_mut().enumerate() {
+            let mut rest = std::mem::take(bits);
+            while rest != 0 {
+                let slot = block * 64 + rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                let doc = base + slot as DocId;
+                let words_here = std::mem::take(&mut has[slot]);
+                if !keep.keeps(doc) {
+                    continue;
+                }
+                matched.push(doc);
+                // Most documents are out at once: even their best possible
+                // BM25 with the tiers they may reach stays below the list.
+                let all_words = words_here == all;
+                if !admits_about(&ranker.top, best_bm25 + ranker.tier_bonus(all_words)) {
+                    continue;
+                }
+                for (i, body) in body_scores.iter_mut().enumerate() {
+                    *body = (words_here & (1 << i) != 0).then(|| scores[i * WINDOW + slot]);
+                }
+                ranker.offer(doc, &body_scores, all_words);
+            }
+        }
+        count += matched.len();
+        facet_counter.collect_block(&matched);
+    }
+    Ok((count, facet_counter.harvest(), ranker.top.into_sorted()))
 }
 
 /// [`search_segment`] for one word and no filter, the commonest query: the
 /// word's body postings are read a block (128 documents) at a time, the
 /// block's documents counted and their facets counted at once.
+#[allow(clippy::too_many_arguments)]
 fn search_one_word(
     word: &Word,
     cursors: &mut WordCursors,
     weights: &Weights,
+    keep: &Keep<'_>,
     facets: &FacetCollector,
     ord: u32,
     reader: &SegmentReader,
@@ -429,7 +629,6 @@ fn search_one_word(
     };
     let fieldnorms = &cursors.body.fieldnorms;
     let bm25 = &weights.body[0];
-    let alive = reader.alive_bitset();
     let mut kept: Vec<DocId> = Vec::new();
     loop {
         let docs = block.docs();
@@ -437,13 +636,12 @@ fn search_one_word(
             break;
         }
         let freqs = block.freqs();
-        let docs = match alive {
-            None => docs,
-            Some(alive) => {
-                kept.clear();
-                kept.extend(docs.iter().copied().filter(|&d| alive.is_alive(d)));
-                &kept[..]
-            }
+        let docs = if keep.all() {
+            docs
+        } else {
+            kept.clear();
+            kept.extend(docs.iter().copied().filter(|&d| keep.keeps(d)));
+            &kept[..]
         };
         count += docs.len();
         facet_counter.collect_block(docs);
@@ -451,9 +649,7 @@ fn search_one_word(
             for (i, &doc) in block.docs().iter().enumerate() {
                 let freq = freqs.get(i).copied().unwrap_or(1);
                 let body = bm25.score(fieldnorms.fieldnorm_id(doc), freq);
-                if !admits_about(&top, body + cursors.title_max)
-                    || alive.is_some_and(|a| !a.is_alive(doc))
-                {
+                if !admits_about(&top, body + cursors.title_max) || !keep.keeps(doc) {
                     continue;
                 }
                 // Summed as tantivy's boolean query sums it: title, then body.
