@@ -512,7 +512,7 @@ fn facet_files_give_the_counts_the_columns_give() {
     }
     assert_eq!(facets_of(&index), with_files);
     for (i, file) in files.iter().enumerate() {
-        let damaged: &[u8] = if i % 2 == 0 { b"SRCHFCT2 short" } else { b"" };
+        let damaged: &[u8] = if i % 2 == 0 { b"SRCHFCT3 short" } else { b"" };
         std::fs::write(file, damaged).unwrap();
     }
     assert_eq!(facets_of(&index), with_files);
@@ -524,26 +524,36 @@ fn facet_files_give_the_counts_the_columns_give() {
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
         assert!(
-            bytes.starts_with(b"SRCHFCT2") && bytes.len() > 14,
+            bytes.starts_with(b"SRCHFCT3") && bytes.len() > 14,
             "{file:?} rewritten"
         );
     }
     assert_eq!(facets_of(&index), with_files);
 
-    // A lost name list makes every file unusable (the columns answer), and
-    // the next run numbers the names again and rewrites the files.
+    // A name list in another order makes every file unusable (the columns
+    // answer); the next run numbers the files by it. A lost list is made again.
     let names = index.join("search-facet-names.json");
+    let mut list: Value = serde_json::from_slice(&std::fs::read(&names).unwrap()).unwrap();
+    list["names"].as_array_mut().unwrap().reverse();
+    std::fs::write(&names, serde_json::to_vec(&list).unwrap()).unwrap();
     let before = std::fs::read(&files[0]).unwrap();
+    assert_eq!(facets_of(&index), with_files);
+    summary(&index, &[corpus.to_str().unwrap()]);
+    assert_ne!(std::fs::read(&files[0]).unwrap(), before, "renumbered");
+    assert_eq!(facets_of(&index), with_files);
     std::fs::remove_file(&names).unwrap();
     assert_eq!(facets_of(&index), with_files);
     summary(&index, &[corpus.to_str().unwrap()]);
     assert!(names.exists());
-    assert_ne!(
-        std::fs::read(&files[0]).unwrap(),
-        before,
-        "a new generation"
-    );
     assert_eq!(facets_of(&index), with_files);
+
+    // A damaged byte inside a file is found by the next run's checksum.
+    let mut damaged = std::fs::read(&files[0]).unwrap();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0x40;
+    std::fs::write(&files[0], &damaged).unwrap();
+    summary(&index, &[corpus.to_str().unwrap()]);
+    assert_ne!(std::fs::read(&files[0]).unwrap(), damaged, "replaced");
 
     std::fs::write(
         index.join("search-facets-00000000000000000000000000000000.bin"),

@@ -13,14 +13,17 @@
 //! up by number.
 //!
 //! The files are derived data. `search index` writes one for every segment
-//! that lacks a usable one after its commit and merges, and removes those of
-//! segments that are gone. The name list only grows (new names are appended),
-//! so numbers in older files stay valid; it carries a random generation that
-//! each file records, so a lost or replaced list invalidates every file
-//! instead of renaming companies. A query uses a segment's file when it agrees
-//! with the segment and the list (same document count and company dictionary
-//! size, same generation, numbers within the list, sizes that add up);
-//! otherwise it reads the columns, with the same counts. A segment never
+//! that lacks a usable one after its commit and merges (checking the
+//! checksum of those it keeps), and removes those of segments that are gone.
+//! The name list only grows (new names are appended), so numbers in older
+//! files stay valid; each file records a hash of the part of the list it
+//! uses, so a lost, cut or replaced list invalidates the files instead of
+//! renaming companies. A query uses a segment's file when it agrees with the
+//! segment and the list (same document count and company dictionary size,
+//! same names, sizes that add up); otherwise it reads the columns, with the
+//! same counts. Like tantivy's own files, a file's contents are trusted at
+//! query time (reading every byte would cost more than the search); the next
+//! `search index` replaces a file whose checksum is wrong. A segment never
 //! changes once written, so a file never goes stale: it is named after its
 //! segment.
 //!
@@ -28,9 +31,10 @@
 //!
 //! | bytes | what |
 //! |---|---|
-//! | 8 | magic `SRCHFCT2` |
-//! | 4 × 5 | `max_doc`, the segment's company terms, company values, largest year, names the file needs |
-//! | 8 | generation of the name list |
+//! | 8 | magic `SRCHFCT3` |
+//! | 4 × 5 | `max_doc`, the segment's company terms, company values, largest year, names the file uses (`n`) |
+//! | 8 | hash of the first `n` names of the list |
+//! | 8 | xxh3 of everything after the header |
 //! | 4 × (`max_doc` + 1) | where each document's companies start in the values (then the end) |
 //! | 4 × values | company numbers in the name list, document after document |
 //! | 2 × `max_doc` | year of each document (0 = unknown) |
@@ -49,33 +53,30 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::SearchError;
 
-const MAGIC: &[u8; 8] = b"SRCHFCT2";
-const HEADER_LEN: usize = 8 + 4 * 5 + 8;
+const MAGIC: &[u8; 8] = b"SRCHFCT3";
+const HEADER_LEN: usize = 8 + 4 * 5 + 8 + 8;
 const PREFIX: &str = "search-facets-";
 const SUFFIX: &str = ".bin";
 /// The index-wide list of company names the facet files number.
 pub const NAMES_FILE: &str = "search-facet-names.json";
 
 /// The company names of all facet files, numbered by position.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CompanyNames {
-    /// Recorded by every facet file numbered by this list.
-    pub generation: u64,
     /// Names in the order they were first seen.
     pub names: Vec<String>,
 }
 
 impl CompanyNames {
-    /// An empty list with a new generation.
-    fn fresh() -> CompanyNames {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let seed = format!("{nanos} {}", std::process::id());
-        CompanyNames {
-            generation: xxhash_rust::xxh3::xxh3_64(seed.as_bytes()),
-            names: Vec::new(),
+    /// A hash of the first `n` names (each with its length, so names cannot
+    /// run into each other); `None` if the list has fewer.
+    pub fn prefix_hash(&self, n: usize) -> Option<u64> {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for name in self.names.get(..n)? {
+            hasher.update(&(name.len() as u64).to_le_bytes());
+            hasher.update(name.as_bytes());
         }
+        Some(hasher.digest())
     }
 
     /// Reads the list in `bytes`, if it is one.
@@ -129,8 +130,17 @@ impl FacetArrays<'_> {
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
-    let word = bytes.get(at..at + 4)?;
-    Some(u32::from_le_bytes([word[0], word[1], word[2], word[3]]))
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// True if the checksum in the header of a facet file matches its contents.
+fn checksum_holds(bytes: &[u8]) -> bool {
+    let body = bytes.get(HEADER_LEN..).unwrap_or_default();
+    u64_at(bytes, 36) == Some(xxhash_rust::xxh3::xxh3_64(body))
 }
 
 impl FacetFile {
@@ -158,19 +168,22 @@ impl FacetFile {
         names: &CompanyNames,
     ) -> Option<FacetFile> {
         let data = bytes.as_slice();
+        let needed = u32_at(data, 24)? as usize;
         if data.get(..8)? != MAGIC
             || u32_at(data, 8)? as usize != max_doc
             || u32_at(data, 12)? as usize != terms
-            || u32_at(data, 24)? as usize > names.names.len()
-            || u64::from(u32_at(data, 28)?) | u64::from(u32_at(data, 32)?) << 32 != names.generation
+            || u64_at(data, 28)? != names.prefix_hash(needed)?
         {
             return None;
         }
         let ords_len = u32_at(data, 16)? as usize;
         let largest_year = u16::try_from(u32_at(data, 20)?).ok()?;
-        let starts = HEADER_LEN..HEADER_LEN + 4 * (max_doc + 1);
-        let ords = starts.end..starts.end + 4 * ords_len;
-        let years = ords.end..ords.end + 2 * max_doc;
+        let section = |start: usize, items: usize, size: usize| {
+            Some(start..start.checked_add(items.checked_mul(size)?)?)
+        };
+        let starts = section(HEADER_LEN, max_doc.checked_add(1)?, 4)?;
+        let ords = section(starts.end, ords_len, 4)?;
+        let years = section(ords.end, max_doc, 2)?;
         if data.len() != years.end {
             return None;
         }
@@ -255,13 +268,19 @@ impl FacetFile {
         for word in [max_doc, terms, ords_len, u32::from(largest_year), needed] {
             bytes.extend_from_slice(&word.to_le_bytes());
         }
-        bytes.extend_from_slice(&names.generation.to_le_bytes());
+        let Some(names_hash) = names.prefix_hash(names.names.len()) else {
+            return Ok(None);
+        };
+        bytes.extend_from_slice(&names_hash.to_le_bytes());
+        bytes.extend_from_slice(&[0; 8]); // the checksum, below
         for word in starts.iter().chain(&ords) {
             bytes.extend_from_slice(&word.to_le_bytes());
         }
         for y in years {
             bytes.extend_from_slice(&y.to_le_bytes());
         }
+        let checksum = xxhash_rust::xxh3::xxh3_64(&bytes[HEADER_LEN..]);
+        bytes[36..HEADER_LEN].copy_from_slice(&checksum.to_le_bytes());
         Ok(Some(bytes))
     }
 }
@@ -299,15 +318,20 @@ impl FacetFiles {
     pub fn get(&self, segment: &SegmentReader) -> Option<Arc<FacetFile>> {
         let names = self.names()?;
         let id = segment.segment_id();
-        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
-        loaded
-            .entry(id)
-            .or_insert_with(|| {
-                let path = PathBuf::from(file_name(id));
-                let bytes = self.directory.open_read(&path).ok()?.read_bytes().ok()?;
-                FacetFile::parse(bytes, segment, &names).map(Arc::new)
-            })
-            .clone()
+        let lock = || self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(file) = lock().get(&id) {
+            return file.clone();
+        }
+        // Read without holding the lock: segments load side by side.
+        let path = PathBuf::from(file_name(id));
+        let file = self
+            .directory
+            .open_read(&path)
+            .ok()
+            .and_then(|slice| slice.read_bytes().ok())
+            .and_then(|bytes| FacetFile::parse(bytes, segment, &names))
+            .map(Arc::new);
+        lock().entry(id).or_insert(file).clone()
     }
 }
 
@@ -353,7 +377,7 @@ pub fn write_facet_files(dir: &Path, index: &Index) -> Result<usize, SearchError
     let read = std::fs::read(&names_path)
         .ok()
         .and_then(|bytes| CompanyNames::parse(&bytes));
-    let mut names = read.clone().unwrap_or_else(CompanyNames::fresh);
+    let mut names = read.clone().unwrap_or_default();
     let mut numbers: HashMap<String, u32> = names
         .names
         .iter()
@@ -375,6 +399,7 @@ pub fn write_facet_files(dir: &Path, index: &Index) -> Result<usize, SearchError
             let path = dir.join(file_name(segment.segment_id()));
             let usable = std::fs::read(&path)
                 .ok()
+                .filter(|bytes| checksum_holds(bytes))
                 .and_then(|bytes| FacetFile::parse(OwnedBytes::new(bytes), segment, &names));
             let Some(numbers) = numbers.as_ref().filter(|_| usable.is_none()) else {
                 return Ok(0);
@@ -420,7 +445,9 @@ mod tests {
         ] {
             bytes.extend_from_slice(&word.to_le_bytes());
         }
-        bytes.extend_from_slice(&GENERATION.to_le_bytes());
+        let hash = names(NEEDED as usize).prefix_hash(NEEDED as usize).unwrap();
+        bytes.extend_from_slice(&hash.to_le_bytes());
+        bytes.extend_from_slice(&[0; 8]);
         let mut start = 0u32;
         bytes.extend_from_slice(&start.to_le_bytes());
         for c in companies {
@@ -433,22 +460,26 @@ mod tests {
         for y in years {
             bytes.extend_from_slice(&y.to_le_bytes());
         }
+        let checksum = xxhash_rust::xxh3::xxh3_64(&bytes[HEADER_LEN..]);
+        bytes[36..HEADER_LEN].copy_from_slice(&checksum.to_le_bytes());
         bytes
     }
 
     const NEEDED: u32 = 3;
-    const GENERATION: u64 = 0x0123_4567_89ab_cdef;
 
-    fn names(generation: u64, count: usize) -> CompanyNames {
+    fn names(count: usize) -> CompanyNames {
         CompanyNames {
-            generation,
             names: (0..count).map(|i| format!("Company {i}")).collect(),
         }
     }
 
     fn parse(bytes: Vec<u8>, max_doc: usize, terms: usize) -> Option<FacetFile> {
-        let names = names(GENERATION, NEEDED as usize);
-        FacetFile::parse_shaped(OwnedBytes::new(bytes), max_doc, terms, &names)
+        FacetFile::parse_shaped(
+            OwnedBytes::new(bytes),
+            max_doc,
+            terms,
+            &names(NEEDED as usize),
+        )
     }
 
     #[test]
@@ -494,9 +525,25 @@ mod tests {
         let shaped = |names: &CompanyNames| {
             FacetFile::parse_shaped(OwnedBytes::new(good.clone()), 3, 3, names).is_some()
         };
-        assert!(shaped(&names(GENERATION, 5)));
-        assert!(!shaped(&names(GENERATION + 1, 3)));
-        assert!(!shaped(&names(GENERATION, 2)));
+        // A list that grew since is fine; a cut or renamed one is not.
+        assert!(shaped(&names(5)));
+        assert!(!shaped(&names(2)));
+        let mut renamed = names(3);
+        renamed.names[1] = "Other".into();
+        assert!(!shaped(&renamed));
+        // Names cannot run into each other: ["ab", "c"] is not ["a", "bc"].
+        let list = |n: &[&str]| CompanyNames {
+            names: n.iter().map(|s| s.to_string()).collect(),
+        };
+        assert_ne!(
+            list(&["ab", "c"]).prefix_hash(2),
+            list(&["a", "bc"]).prefix_hash(2)
+        );
+        // The checksum covers the contents (checked by `search index`).
+        assert!(checksum_holds(&good));
+        let mut flipped = good.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        assert!(!checksum_holds(&flipped));
         // Starts that do not end at the number of values.
         let mut bad_end = good.clone();
         bad_end[HEADER_LEN + 4 * 3] = 7;

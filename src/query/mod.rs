@@ -359,7 +359,8 @@ fn run_query_with(
             });
             let filter = plain::Filter {
                 query: filter.as_ref().map(|f| f as &dyn Query),
-                years: year_span(&filters),
+                // Only when the year span is the sole filter clause.
+                years: year_span(&filters).filter(|_| filter_clauses.len() == 1),
             };
             let found = plain::search(plan, &searcher, filter, &facet_collector, req.offset, limit)
                 .map_err(failed)?;
@@ -1300,7 +1301,10 @@ impl Collector for FacetCollector {
         let names = self.files.names().map_or(0, |n| n.names.len());
         // The columns are opened only for a segment without a facet file.
         let (year, dictionary, dense, terms) = match &file {
-            Some(file) => (None, None, file.largest_year() as usize + 1, names),
+            Some(file) => {
+                let dense = (file.largest_year() as usize + 1).min(DENSE_YEARS);
+                (None, None, dense, names)
+            }
             None => {
                 let year = segment.fast_fields().u64("year")?;
                 let dictionary = segment.fast_fields().str("company")?;
@@ -1384,8 +1388,10 @@ impl SegmentFacets {
             let mut len = 0;
             for &doc in docs {
                 let doc = doc as usize;
-                if let Some(count) = years.get_mut(arrays.year(doc) as usize) {
-                    *count += 1;
+                let year = arrays.year(doc);
+                match years.get_mut(year as usize) {
+                    Some(count) => *count += 1,
+                    None => *self.late_years.entry(year.into()).or_insert(0) += 1,
                 }
                 let (Some(start), Some(end)) = (arrays.starts.get(doc), arrays.starts.get(doc + 1))
                 else {

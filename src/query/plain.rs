@@ -155,7 +155,14 @@ impl TermCursor {
 /// the term frequency grows. (`Bm25Weight::max_score` takes the frequency at
 /// the longest field norm, which short fields such as titles can beat.)
 fn upper_bound(bm25: &Bm25Weight) -> Score {
-    bm25.score(0, u32::MAX)
+    // A field without any token in the index has an average length of 0,
+    // which makes tantivy's weight NaN: bound nothing then.
+    let bound = bm25.score(0, u32::MAX);
+    if bound.is_finite() {
+        bound
+    } else {
+        Score::INFINITY
+    }
 }
 
 /// The terms of one word in one segment.
@@ -285,7 +292,11 @@ pub(super) fn search(
     })
 }
 
-/// The top hits over all segments (tantivy's order: score, then address).
+/// The top hits over all segments: best score first, ties to the lower
+/// address (segment, then document). tantivy's `TopDocs` means the same
+/// order, but in its merge a tie exactly at the edge of the page can go to
+/// another document, as it takes the segments' hits in no particular order;
+/// the tests compare with it on cases without such ties.
 struct TopHitsAcross {
     k: usize,
     hits: Vec<(Score, DocAddress)>,
@@ -328,11 +339,17 @@ fn search_segment(
 ) -> tantivy::Result<SegmentOutcome> {
     let mut words: Vec<WordCursors> = Vec::with_capacity(plan.words.len());
     for ((word, body), title) in plan.words.iter().zip(&weights.body).zip(&weights.title) {
+        let title_cursor = TermCursor::open(reader, &word.title, title)?;
+        // A segment without the word in any title adds no title score.
+        let title_max = match title_cursor.postings {
+            Some(_) => upper_bound(title),
+            None => 0.0,
+        };
         words.push(WordCursors {
             body: TermCursor::open(reader, &word.body, body)?,
-            title: TermCursor::open(reader, &word.title, title)?,
+            title: title_cursor,
             body_max: upper_bound(body),
-            title_max: upper_bound(title),
+            title_max,
         });
     }
     // A span of years is checked in the segment's facet file when it has one.
