@@ -220,6 +220,11 @@ inproc_runs=$((runs * 4))
    "$work/search-idx" "$work/plain-queries.txt" "$inproc_runs") \
   > "$work/inproc-search.md" 2> "$work/inproc-search.err" \
   || notes+=("in-process search benchmark failed: $(tail -1 "$work/inproc-search.err")")
+# `search` alone: every line of the list, filters and facets-only included.
+(cd "$root" && cargo bench --quiet --bench query_latency -- \
+   "$work/search-idx" "$here/queries.txt" "$inproc_runs") \
+  > "$work/inproc-search-all.md" 2> "$work/inproc-search-all.err" \
+  || notes+=("in-process search benchmark (all lines) failed: $(tail -1 "$work/inproc-search-all.err")")
 # One extra repetition first: tantivy bench has no warm-up of its own.
 "$tv" bench -i "$work/tv-idx" -q "$work/tv-queries.txt" -n $((inproc_runs + 1)) \
   > "$work/inproc-tantivy.txt" 2>&1 || notes+=("tantivy bench failed")
@@ -317,6 +322,8 @@ info = {
         "cargo bench --bench query_latency -- T/search-idx T/plain-queries.txt N"
         "   # in process: run_query (top 10, snippets, both facets), N = RUNS x 4,"
         " after one warm-up run per query",
+        "cargo bench --bench query_latency -- T/search-idx bench/queries.txt N"
+        "   # the same over every line, filters and facets-only included",
         "tantivy bench -i T/tv-idx -q T/tv-queries.txt -n N+1"
         "   # in process: top 10 + count; the first repetition (warm-up) is dropped",
         "find CORPUS -type f -name '*.txt' -print0 | xargs -0 cat > /dev/null",

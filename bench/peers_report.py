@@ -35,12 +35,13 @@ def in_process(work):
     """p50/p95 (ms) of the in-process runs: search's bench table, tantivy bench's
     SEARCH section without its first repetition (the warm-up)."""
     found = {}
-    path = os.path.join(work, "inproc-search.md")
-    if os.path.exists(path):
-        for line in open(path):
-            if line.startswith("| **all"):
-                cells = [c.strip().strip("*") for c in line.split("|")]
-                found["search"] = (float(cells[4]), float(cells[5]))
+    for key, name in (("search", "inproc-search.md"), ("search-all", "inproc-search-all.md")):
+        path = os.path.join(work, name)
+        if os.path.exists(path):
+            for line in open(path):
+                if line.startswith("| **all"):
+                    cells = [c.strip().strip("*") for c in line.split("|")]
+                    found[key] = (float(cells[4]), float(cells[5]))
     path = os.path.join(work, "inproc-tantivy.txt")
     if os.path.exists(path):
         qfile = os.path.join(work, "tv-queries.txt")
@@ -132,6 +133,10 @@ def main():
     for label, i in (("p50", 0), ("p95", 1)):
         row(f"query {label} in process (index opened once), {n_plain} plain queries",
             lambda e: f"{inproc[e][i]:.2f} ms" if e in inproc else "n/a")
+    for label, i in (("p50", 0), ("p95", 1)):
+        row(f"query {label} in process, all {n_all} lines incl. filters/facets-only",
+            lambda e: f"{inproc['search-all'][i]:.2f} ms"
+            if e == "search" and "search-all" in inproc else "n/a")
     w("")
     w("Physical limits and baselines (same machine, same run):")
     w("")
