@@ -18,7 +18,7 @@ use tantivy::query::{Bm25Weight, EnableScoring, Query, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
-use super::{FacetCollector, FacetFruit};
+use super::facets::{FacetCollector, FacetFruit, SegmentFacets};
 use crate::index::facet_file::FacetArrays;
 use tantivy::collector::{Collector, SegmentCollector};
 
@@ -325,7 +325,7 @@ impl TopHitsAcross {
 
 type SegmentOutcome = (
     usize,
-    <super::SegmentFacets as SegmentCollector>::Fruit,
+    <SegmentFacets as SegmentCollector>::Fruit,
     Vec<(Score, DocId)>,
 );
 
