@@ -329,6 +329,38 @@ type SegmentOutcome = (
     Vec<(Score, DocId)>,
 );
 
+/// The matches of a segment's search: which documents it keeps besides
+/// the words, how many it kept, and their facets.
+struct Matches<'a> {
+    keep: Keep<'a>,
+    count: usize,
+    facets: SegmentFacets,
+}
+
+impl Matches<'_> {
+    /// Counts `doc`, a document with the words, if it is kept; true if so.
+    #[inline]
+    fn add(&mut self, doc: DocId) -> bool {
+        let kept = self.keep.keeps(doc);
+        if kept {
+            self.count += 1;
+            self.facets.collect(doc, 0.0);
+        }
+        kept
+    }
+
+    /// Counts `docs`, all kept.
+    fn add_kept(&mut self, docs: &[DocId]) {
+        self.count += docs.len();
+        self.facets.collect_block(docs);
+    }
+
+    /// What the segment gives, with the top hits of `ranker`.
+    fn finish(self, ranker: Ranker) -> SegmentOutcome {
+        (self.count, self.facets.harvest(), ranker.top.into_sorted())
+    }
+}
+
 fn search_segment(
     plan: &PlainPlan,
     weights: &Weights,
@@ -357,68 +389,46 @@ fn search_segment(
         .years
         .as_ref()
         .and_then(|years| Some((facets.files.get(reader)?, years.clone())));
-    let keep = Keep {
-        alive: reader.alive_bitset(),
-        years: year_file
-            .as_ref()
-            .map(|(file, years)| (file.arrays(), years.clone())),
+    let matches = Matches {
+        keep: Keep {
+            alive: reader.alive_bitset(),
+            years: year_file
+                .as_ref()
+                .map(|(file, years)| (file.arrays(), years.clone())),
+        },
+        count: 0,
+        facets: facets.for_segment(ord, reader)?,
     };
     let filter = weights.filter.as_ref().filter(|_| year_file.is_none());
-    if let ([word], None, false) = (&plan.words[..], filter, plan.step > 0.0) {
-        return search_one_word(word, &mut words[0], weights, &keep, facets, ord, reader, k);
-    }
-    let phrase = Phrase::open(plan, reader)?;
-    let step = plan.step;
-    let Some(filter) = filter else {
-        if words.len() <= WINDOW_WORDS {
-            return search_window_by_window(words, phrase, step, &keep, facets, ord, reader, k);
-        }
-        return search_word_by_word(words, phrase, step, None, &keep, facets, ord, reader, k);
-    };
-    let filter = filter.scorer(reader, 1.0)?;
-    search_word_by_word(
+    let ranker = Ranker {
         words,
-        phrase,
-        step,
-        Some(filter),
-        &keep,
-        facets,
-        ord,
-        reader,
-        k,
-    )
+        phrase: Phrase::open(plan, reader)?,
+        step: plan.step,
+        top: TopHits::new(k),
+    };
+    Ok(match filter {
+        Some(filter) => {
+            let filter = filter.scorer(reader, 1.0)?;
+            search_word_by_word(ranker, matches, Some(filter))
+        }
+        None if plan.words.len() == 1 && plan.step <= 0.0 => {
+            search_one_word(&plan.words[0], ranker, matches, reader)?
+        }
+        None if plan.words.len() <= WINDOW_WORDS => search_window_by_window(ranker, matches),
+        None => search_word_by_word(ranker, matches, None),
+    })
 }
 
 /// [`search_segment`] in general: the union of the words is walked document
 /// by document, a filter leapfrogged.
-#[allow(clippy::too_many_arguments)]
 fn search_word_by_word(
-    words: Vec<WordCursors>,
-    phrase: Option<Phrase>,
-    step: Score,
+    mut ranker: Ranker,
+    mut matches: Matches<'_>,
     mut filter: Option<Box<dyn tantivy::query::Scorer>>,
-    keep: &Keep<'_>,
-    facets: &FacetCollector,
-    ord: u32,
-    reader: &SegmentReader,
-    k: usize,
-) -> tantivy::Result<SegmentOutcome> {
-    let mut facet_counter = facets.for_segment(ord, reader)?;
-    let top = TopHits::new(k);
-    let mut count = 0;
+) -> SegmentOutcome {
     // The body score of each word at the current document, if it has the word.
-    let mut body_scores: Vec<Option<Score>> = vec![None; words.len()];
-    let mut doc = words
-        .iter()
-        .map(|w| w.body.doc())
-        .min()
-        .unwrap_or(TERMINATED);
-    let mut ranker = Ranker {
-        words,
-        phrase,
-        step,
-        top,
-    };
+    let mut body_scores: Vec<Option<Score>> = vec![None; ranker.words.len()];
+    let mut doc = ranker.next_doc();
     while doc != TERMINATED {
         if let Some(filter) = filter.as_mut() {
             // Leapfrog: when the filter's next document is further on, the
@@ -429,46 +439,40 @@ fn search_word_by_word(
                 filter.doc()
             };
             if allowed != doc {
-                doc = TERMINATED;
                 for w in ranker.words.iter_mut() {
-                    doc = doc.min(w.body.seek(allowed));
+                    w.body.seek(allowed);
                 }
+                doc = ranker.next_doc();
                 continue;
             }
         }
-        if keep.keeps(doc) {
-            count += 1;
-            facet_counter.collect(doc, 0.0);
-            if k > 0 {
-                // The best this document can score from the words it has,
-                // at their largest: most documents stop here.
-                let mut all_words = true;
-                let mut bound: Score = 0.0;
-                for w in ranker.words.iter() {
-                    if w.body.doc() == doc {
-                        bound += w.body_max + w.title_max;
-                    } else {
-                        all_words = false;
-                    }
-                }
-                if admits_about(&ranker.top, bound + ranker.tier_bonus(all_words)) {
-                    for (w, slot) in ranker.words.iter().zip(body_scores.iter_mut()) {
-                        *slot = (w.body.doc() == doc).then(|| w.body.score());
-                    }
-                    ranker.offer(doc, &body_scores, all_words);
+        if matches.add(doc) && ranker.top.k > 0 {
+            // The best this document can score from the words it has, at
+            // their largest: most documents stop here.
+            let mut all_words = true;
+            let mut bound: Score = 0.0;
+            for w in ranker.words.iter() {
+                if w.body.doc() == doc {
+                    bound += w.body_max + w.title_max;
+                } else {
+                    all_words = false;
                 }
             }
+            if admits_about(&ranker.top, bound + ranker.tier_bonus(all_words)) {
+                for (w, slot) in ranker.words.iter().zip(body_scores.iter_mut()) {
+                    *slot = (w.body.doc() == doc).then(|| w.body.score());
+                }
+                ranker.offer(doc, &body_scores, all_words);
+            }
         }
-        let mut next = TERMINATED;
         for w in ranker.words.iter_mut() {
             if w.body.doc() == doc {
                 w.body.advance();
             }
-            next = next.min(w.body.doc());
         }
-        doc = next;
+        doc = ranker.next_doc();
     }
-    Ok((count, facet_counter.harvest(), ranker.top.into_sorted()))
+    matches.finish(ranker)
 }
 
 /// Keeps a segment's top hits, scoring a document fully only when it could
@@ -481,6 +485,15 @@ struct Ranker {
 }
 
 impl Ranker {
+    /// The first document any word's body postings are on.
+    fn next_doc(&self) -> DocId {
+        self.words
+            .iter()
+            .map(|w| w.body.doc())
+            .min()
+            .unwrap_or(TERMINATED)
+    }
+
     /// The largest tier bonus a document with all the words (or not) can get.
     fn tier_bonus(&self, all_words: bool) -> Score {
         match (self.step > 0.0 && all_words, self.phrase.is_some()) {
@@ -537,26 +550,8 @@ const WINDOW_WORDS: usize = 8;
 /// words is built a window of [`WINDOW`] documents at a time. Each word's
 /// postings are read in a tight loop that marks its documents and notes
 /// their body scores; the window's documents are then visited in order.
-#[allow(clippy::too_many_arguments)]
-fn search_window_by_window(
-    words: Vec<WordCursors>,
-    phrase: Option<Phrase>,
-    step: Score,
-    keep: &Keep<'_>,
-    facets: &FacetCollector,
-    ord: u32,
-    reader: &SegmentReader,
-    k: usize,
-) -> tantivy::Result<SegmentOutcome> {
-    let n = words.len();
-    let mut facet_counter = facets.for_segment(ord, reader)?;
-    let mut ranker = Ranker {
-        words,
-        phrase,
-        step,
-        top: TopHits::new(k),
-    };
-    let mut count = 0;
+fn search_window_by_window(mut ranker: Ranker, mut matches: Matches<'_>) -> SegmentOutcome {
+    let n = ranker.words.len();
     let all: u8 = if n >= 8 { u8::MAX } else { (1u8 << n) - 1 };
     // Per slot of the window: which words the document has, and their body
     // scores (word by word).
@@ -567,12 +562,7 @@ fn search_window_by_window(
     let mut body_scores: Vec<Option<Score>> = vec![None; n];
     let best_bm25: Score = ranker.words.iter().map(|w| w.body_max + w.title_max).sum();
     loop {
-        let base = ranker
-            .words
-            .iter()
-            .map(|w| w.body.doc())
-            .min()
-            .unwrap_or(TERMINATED);
+        let base = ranker.next_doc();
         if base == TERMINATED {
             break;
         }
@@ -599,7 +589,7 @@ fn search_window_by_window(
                 rest &= rest - 1;
                 let doc = base + slot as DocId;
                 let words_here = std::mem::take(&mut has[slot]);
-                if !keep.keeps(doc) {
+                if !matches.keep.keeps(doc) {
                     continue;
                 }
                 matched.push(doc);
@@ -615,72 +605,60 @@ fn search_window_by_window(
                 ranker.offer(doc, &body_scores, all_words);
             }
         }
-        count += matched.len();
-        facet_counter.collect_block(&matched);
+        matches.add_kept(&matched);
     }
-    Ok((count, facet_counter.harvest(), ranker.top.into_sorted()))
+    matches.finish(ranker)
 }
 
 /// [`search_segment`] for one word and no filter, the commonest query: the
 /// word's body postings are read a block (128 documents) at a time, the
 /// block's documents counted and their facets counted at once.
-#[allow(clippy::too_many_arguments)]
 fn search_one_word(
     word: &Word,
-    cursors: &mut WordCursors,
-    weights: &Weights,
-    keep: &Keep<'_>,
-    facets: &FacetCollector,
-    ord: u32,
+    mut ranker: Ranker,
+    mut matches: Matches<'_>,
     reader: &SegmentReader,
-    k: usize,
 ) -> tantivy::Result<SegmentOutcome> {
-    let mut facet_counter = facets.for_segment(ord, reader)?;
-    let mut top = TopHits::new(k);
-    let mut count = 0;
     let postings = reader
         .inverted_index(word.body.field())?
         .read_block_postings(&word.body, IndexRecordOption::WithFreqs)?;
     let Some(mut block) = postings else {
-        return Ok((0, facet_counter.harvest(), Vec::new()));
+        return Ok(matches.finish(ranker));
     };
-    let fieldnorms = &cursors.body.fieldnorms;
-    let bm25 = &weights.body[0];
     let mut kept: Vec<DocId> = Vec::new();
+    let mut body_score = [None];
     loop {
         let docs = block.docs();
         if docs.is_empty() {
             break;
         }
-        let freqs = block.freqs();
-        let docs = if keep.all() {
-            docs
+        if matches.keep.all() {
+            matches.add_kept(docs);
         } else {
             kept.clear();
-            kept.extend(docs.iter().copied().filter(|&d| keep.keeps(d)));
-            &kept[..]
-        };
-        count += docs.len();
-        facet_counter.collect_block(docs);
-        if k > 0 {
-            for (i, &doc) in block.docs().iter().enumerate() {
+            kept.extend(docs.iter().copied().filter(|&d| matches.keep.keeps(d)));
+            matches.add_kept(&kept);
+        }
+        if ranker.top.k > 0 {
+            let freqs = block.freqs();
+            for (i, &doc) in docs.iter().enumerate() {
+                let word = &ranker.words[0];
                 let freq = freqs.get(i).copied().unwrap_or(1);
-                let body = bm25.score(fieldnorms.fieldnorm_id(doc), freq);
-                if !admits_about(&top, body + cursors.title_max) || !keep.keeps(doc) {
-                    continue;
+                let score = word
+                    .body
+                    .bm25
+                    .score(word.body.fieldnorms.fieldnorm_id(doc), freq);
+                let bound = score + word.title_max;
+                // Most documents are out at once, before any other look-up.
+                if admits_about(&ranker.top, bound) && matches.keep.keeps(doc) {
+                    body_score[0] = Some(score);
+                    ranker.offer(doc, &body_score, true);
                 }
-                // Summed as tantivy's boolean query sums it: title, then body.
-                let mut score: Score = 0.0;
-                if cursors.title.seek(doc) == doc {
-                    score += cursors.title.score();
-                }
-                score += body;
-                top.push(score, doc);
             }
         }
         block.advance();
     }
-    Ok((count, facet_counter.harvest(), top.into_sorted()))
+    Ok(matches.finish(ranker))
 }
 
 /// The exact phrase of a tiered query in one segment: each token's body
