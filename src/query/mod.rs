@@ -358,8 +358,7 @@ fn run_query_with(
             });
             let filter = plain::Filter {
                 query: filter.as_ref().map(|f| f as &dyn Query),
-                // Only when the year span is the sole filter clause.
-                years: year_span(&filters).filter(|_| filter_clauses.len() == 1),
+                years: year_span(&filters),
             };
             let found = plain::search(plan, &searcher, filter, &facet_collector, req.offset, limit)
                 .map_err(failed)?;
@@ -601,20 +600,29 @@ fn filter(q: impl Query) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
 }
 
-/// When the only filter is a span of several whole years, the years it
-/// keeps (a plain search then reads each article's year from the facet
-/// files instead of skipping through the years' posting lists).
+/// When the only filter (`filters` holds them all) is a span of several
+/// whole years, the years it keeps (a plain search then reads each
+/// article's year from the facet files instead of skipping through the
+/// years' posting lists).
 fn year_span(filters: &AppliedFilters) -> Option<std::ops::RangeInclusive<u16>> {
     if !filters.companies.is_empty() {
         return None;
     }
-    let year = |b: Option<DateBound>, default: u16| match b {
-        None => Some(default),
-        Some(DateBound::Year(y)) => Some(y),
+    let (lo, hi) = whole_years(filters.since, filters.until)?;
+    let hi = hi.unwrap_or(u16::MAX);
+    (hi > lo).then_some(lo..=hi)
+}
+
+/// The first and last year (`None`: no end) `since` and `until` keep when
+/// at least one is set and neither is a day.
+fn whole_years(since: Option<DateBound>, until: Option<DateBound>) -> Option<(u16, Option<u16>)> {
+    let year = |b: Option<DateBound>| match b {
+        None => Some(None),
+        Some(DateBound::Year(y)) => Some(Some(y)),
         Some(DateBound::Day(_)) => None,
     };
-    let (lo, hi) = (year(filters.since, 1)?, year(filters.until, u16::MAX)?);
-    ((filters.since.is_some() || filters.until.is_some()) && hi > lo).then(|| lo.max(1)..=hi)
+    let (lo, hi) = (year(since)?, year(until)?);
+    (since.is_some() || until.is_some()).then(|| (lo.unwrap_or(1).max(1), hi))
 }
 
 /// Year ranges up to this many years are read as one term per year.
@@ -632,18 +640,13 @@ fn date_filter(
     if since.is_none() && until.is_none() {
         return None;
     }
-    let is_day = |b: Option<DateBound>| matches!(b, Some(DateBound::Day(_)));
-    let year = |b: Option<DateBound>| match b {
-        Some(DateBound::Year(y)) => Some(y as u64),
-        _ => None,
+    let (field, lo, hi) = match whole_years(since, until) {
+        Some((lo, hi)) => (f.year, u64::from(lo), hi.map(u64::from)),
+        None => {
+            let lo = since.map_or(1, |b| b.first_key()).max(1);
+            (f.date_key, lo, until.map(|b| b.last_key()))
+        }
     };
-    let (field, lo, hi) = if is_day(since) || is_day(until) {
-        let lo = since.map_or(1, |b| b.first_key());
-        (f.date_key, lo, until.map(|b| b.last_key()))
-    } else {
-        (f.year, year(since).unwrap_or(1), year(until))
-    };
-    let lo = lo.max(1);
     let term = |value: u64| -> Box<dyn Query> {
         Box::new(TermQuery::new(
             Term::from_field_u64(field, value),
