@@ -62,6 +62,13 @@ pub(super) struct CompanyCounts {
 }
 
 impl CompanyCounts {
+    /// Adds a name (after those already there in name order) and its count.
+    fn push(&mut self, name: &[u8], count: u64) {
+        self.names.extend_from_slice(name);
+        self.ends.push(self.names.len());
+        self.counts.push(count);
+    }
+
     fn name(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.names[start..self.ends[i]]
@@ -75,32 +82,29 @@ pub(super) enum SegmentCompanies {
     Named(CompanyCounts),
 }
 
-/// The `limit` most mentioned companies of counts by number in `names`
-/// (ties by name).
-fn top_numbered(counts: &[u64], names: &[String], limit: usize) -> Vec<FacetCount> {
-    let mut counted: Vec<(&[u8], u64)> = counts
+/// The companies counted at least once in counts by number in `names`.
+fn named<'a>(counts: &[u64], names: &'a [String]) -> Vec<(&'a [u8], u64)> {
+    counts
         .iter()
         .enumerate()
         .filter(|(_, &c)| c > 0)
         .filter_map(|(i, &c)| Some((names.get(i)?.as_bytes(), c)))
-        .collect();
-    top_by_count(&mut counted, limit)
+        .collect()
+}
+
+/// The `limit` most mentioned companies of counts by number in `names`
+/// (ties by name).
+fn top_numbered(counts: &[u64], names: &[String], limit: usize) -> Vec<FacetCount> {
+    top_by_count(&mut named(counts, names), limit)
 }
 
 /// Counts by number in `names` as counts by name (sorted by name).
 fn numbered_by_name(counts: &[u64], names: &[String]) -> CompanyCounts {
-    let mut counted: Vec<(&str, u64)> = counts
-        .iter()
-        .enumerate()
-        .filter(|(_, &c)| c > 0)
-        .filter_map(|(i, &c)| Some((names.get(i)?.as_str(), c)))
-        .collect();
-    counted.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut counted = named(counts, names);
+    counted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut by_name = CompanyCounts::default();
     for (name, count) in counted {
-        by_name.names.extend_from_slice(name.as_bytes());
-        by_name.ends.push(by_name.names.len());
-        by_name.counts.push(count);
+        by_name.push(name, count);
     }
     by_name
 }
@@ -439,9 +443,7 @@ impl SegmentCollector for SegmentFacets {
                 .dictionary()
                 .sorted_ords_to_term_cb(&ords, |bytes| {
                     if let Some(count) = counts.next() {
-                        companies.names.extend_from_slice(bytes);
-                        companies.ends.push(companies.names.len());
-                        companies.counts.push(count);
+                        companies.push(bytes, count);
                     }
                 });
         }
@@ -456,9 +458,7 @@ mod tests {
     fn counts(list: &[(&str, u64)]) -> CompanyCounts {
         let mut c = CompanyCounts::default();
         for (name, count) in list {
-            c.names.extend_from_slice(str::as_bytes(name));
-            c.ends.push(c.names.len());
-            c.counts.push(*count);
+            c.push(name.as_bytes(), *count);
         }
         c
     }
