@@ -377,7 +377,8 @@ pub fn write_facet_files(dir: &Path, index: &Index) -> Result<usize, SearchError
     let read = std::fs::read(&names_path)
         .ok()
         .and_then(|bytes| CompanyNames::parse(&bytes));
-    let mut names = read.clone().unwrap_or_default();
+    let stored = read.as_ref().map(|r| r.names.len());
+    let mut names = read.unwrap_or_default();
     let mut numbers: HashMap<String, u32> = names
         .names
         .iter()
@@ -388,7 +389,7 @@ pub fn write_facet_files(dir: &Path, index: &Index) -> Result<usize, SearchError
     for segment in segments {
         numbering.push(number_terms(segment, &mut names, &mut numbers)?);
     }
-    if read.as_ref().map(|r| r.names.len()) != Some(names.names.len()) {
+    if stored != Some(names.names.len()) {
         let json = serde_json::to_vec(&names).expect("names serialise");
         super::write_atomically(&names_path, &json)?;
     }
@@ -396,14 +397,21 @@ pub fn write_facet_files(dir: &Path, index: &Index) -> Result<usize, SearchError
         .par_iter()
         .zip(&numbering)
         .map(|(segment, numbers)| -> Result<usize, SearchError> {
+            let Some(numbers) = numbers else {
+                return Ok(0);
+            };
             let path = dir.join(file_name(segment.segment_id()));
+            // The segment has one number per company term.
+            let (max_doc, terms) = (segment.max_doc() as usize, numbers.len());
             let usable = std::fs::read(&path)
                 .ok()
                 .filter(|bytes| checksum_holds(bytes))
-                .and_then(|bytes| FacetFile::parse(OwnedBytes::new(bytes), segment, &names));
-            let Some(numbers) = numbers.as_ref().filter(|_| usable.is_none()) else {
+                .and_then(|bytes| {
+                    FacetFile::parse_shaped(OwnedBytes::new(bytes), max_doc, terms, &names)
+                });
+            if usable.is_some() {
                 return Ok(0);
-            };
+            }
             match FacetFile::build(segment, numbers, &names)? {
                 Some(bytes) => {
                     super::write_atomically(&path, &bytes)?;
