@@ -17,6 +17,34 @@ use crate::cli::{
     Cli, Command, EvalArgs, EvalCompaniesArgs, FacetKind, FacetsArgs, IndexArgs, QueryArgs,
 };
 
+/// How a command ended: the exit codes, chosen here only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: done, something found.
+    Success,
+    /// 1: nothing matched, or some inputs were skipped (like grep).
+    Nothing,
+    /// 2: an error.
+    Error,
+}
+
+impl Exit {
+    /// [`Exit::Success`] when `ok`, else [`Exit::Nothing`].
+    fn success_if(ok: bool) -> ExitCode {
+        if ok { Exit::Success } else { Exit::Nothing }.into()
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        match exit {
+            Exit::Success => ExitCode::SUCCESS,
+            Exit::Nothing => ExitCode::from(1),
+            Exit::Error => ExitCode::from(2),
+        }
+    }
+}
+
 /// Runs the subcommand and returns the exit code.
 pub fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
@@ -42,7 +70,7 @@ fn stdout(cli: &Cli) -> anstream::AutoStream<std::io::StdoutLock<'static>> {
 
 fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
     let idx = open_index(&cli.index)?;
-    let results = run_query(&idx, &args.to_request())?;
+    let results = output::rounded(run_query(&idx, &args.to_request())?);
     for warning in &results.warnings {
         eprintln!("search: warning: {warning}");
     }
@@ -54,11 +82,7 @@ fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     exit_without_closing(idx);
-    Ok(if results.total == 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(Exit::success_if(results.total > 0))
 }
 
 /// Leaves the index to the end of the process instead of closing it: closing
@@ -108,11 +132,7 @@ fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
         output::print_summary(&mut out, &summary)?;
     }
     out.flush()?;
-    Ok(if summary.skipped_total() > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(Exit::success_if(summary.skipped_total() == 0))
 }
 
 /// Progress bar and warnings on stderr.
@@ -193,11 +213,7 @@ fn eval_companies(cli: &Cli, args: &EvalCompaniesArgs) -> Result<ExitCode> {
         eval.articles
     };
     out.flush()?;
-    Ok(if articles == 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(Exit::success_if(articles > 0))
 }
 
 fn eval(cli: &Cli, args: &EvalArgs) -> Result<ExitCode> {
@@ -242,67 +258,29 @@ fn eval(cli: &Cli, args: &EvalArgs) -> Result<ExitCode> {
     if args.json {
         output::print_json(&mut out, &metrics)?;
     } else {
-        writeln!(
-            out,
-            "MAP {:.4}  nDCG@10 {:.4}  P@10 {:.4}  Recall@100 {:.4}  ({} judged queries)",
-            metrics.map, metrics.ndcg_10, metrics.p_10, metrics.recall_100, metrics.queries
-        )?;
+        output::print_trec_metrics(&mut out, &metrics)?;
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 fn facets(cli: &Cli, args: &FacetsArgs) -> Result<ExitCode> {
     let idx = open_index(&cli.index)?;
-    let results = run_query(&idx, &args.to_request())?;
+    let results = output::rounded(run_query(&idx, &args.to_request())?);
     for warning in &results.warnings {
         eprintln!("search: warning: {warning}");
     }
-    let counts = match args.kind {
-        FacetKind::Company => results.facets.company.clone(),
-        FacetKind::Year => results.facets.year.clone(),
+    let facet = match args.kind {
+        FacetKind::Company => output::Facet::Company,
+        FacetKind::Year => output::Facet::Year,
     };
     let mut out = stdout(cli);
     if args.json {
-        #[derive(serde::Serialize)]
-        struct FacetsJson<'a> {
-            facet: &'a str,
-            query: &'a str,
-            filters: &'a search::query::AppliedFilters,
-            total: u64,
-            counts: &'a [search::query::FacetCount],
-        }
-        let facet = match args.kind {
-            FacetKind::Company => "company",
-            FacetKind::Year => "year",
-        };
-        output::print_json(
-            &mut out,
-            &FacetsJson {
-                facet,
-                query: &results.query,
-                filters: &results.filters,
-                total: results.total,
-                counts: &counts,
-            },
-        )?;
+        output::print_json(&mut out, &output::FacetsJson::new(&results, facet))?;
     } else {
-        match args.kind {
-            FacetKind::Company => output::print_bars(&mut out, &counts)?,
-            FacetKind::Year => {
-                let mut by_year = counts.clone();
-                // A histogram reads in time order; `unknown` stays last.
-                by_year.sort_by_key(|c| c.value.parse::<u32>().unwrap_or(u32::MAX));
-                output::print_bars(&mut out, &by_year)?
-            }
-        }
-        output::print_facet_total(&mut out, &results)?;
+        output::print_facet(&mut out, &results, facet)?;
     }
     out.flush()?;
     exit_without_closing(idx);
-    Ok(if results.total == 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(Exit::success_if(results.total > 0))
 }

@@ -5,22 +5,40 @@ mod cli;
 mod commands;
 
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use clap::Parser;
 
+/// The message of the last panic, kept by the panic hook. A panic is a bug:
+/// if it ends the command, `main` says so in one line. Inside a search the
+/// library turns an engine panic into an ordinary error, so nothing is
+/// printed for those.
+static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+/// The exit code of a command ended by a panic (Rust's own).
+const PANIC_EXIT: u8 = 101;
+
 fn main() -> ExitCode {
-    // A panic is a bug: say so in one line. Inside a guarded search the
-    // library turns it into an ordinary error, so nothing is printed here.
     std::panic::set_hook(Box::new(|info| {
-        if !search::query::in_guarded_search() {
-            eprintln!("search: internal error: {info}");
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(info.to_string());
         }
     }));
     let cli = cli::Cli::parse();
-    match commands::run(&cli) {
-        Ok(code) => code,
-        Err(err) if commands::is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
+    let outcome = std::panic::catch_unwind(|| commands::run(&cli));
+    match outcome {
+        Err(_) => {
+            let message = LAST_PANIC
+                .lock()
+                .ok()
+                .and_then(|mut last| last.take())
+                .unwrap_or_else(|| "panic".to_string());
+            eprintln!("search: internal error: {message}");
+            ExitCode::from(PANIC_EXIT)
+        }
+        Ok(Ok(code)) => code,
+        Ok(Err(err)) if commands::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Ok(Err(err)) => {
             // Each cause once: typed errors often repeat their source's text.
             let mut chain: Vec<String> = Vec::new();
             for cause in err.chain().map(|e| e.to_string()) {
@@ -29,7 +47,7 @@ fn main() -> ExitCode {
                 }
             }
             eprintln!("search: error: {}", chain.join(": "));
-            ExitCode::from(2)
+            commands::Exit::Error.into()
         }
     }
 }

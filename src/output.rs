@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::article::DateSource;
 use crate::index::BuildSummary;
-use crate::query::{FacetCount, Hit, SearchResults};
+use crate::query::{AppliedFilters, FacetCount, Hit, SearchResults};
 use crate::text::sanitize_for_terminal;
 
 const TITLE: Style = Style::new().effects(Effects::BOLD);
@@ -29,6 +29,16 @@ pub fn print_json<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()
     writeln!(out)
 }
 
+/// The results as every printer shows them: scores to 3 decimals, the time
+/// to 2 (the library keeps them exact).
+pub fn rounded(mut r: SearchResults) -> SearchResults {
+    for hit in &mut r.hits {
+        hit.score = hit.score.map(|s| (s * 1000.0).round() / 1000.0);
+    }
+    r.took_ms = (r.took_ms * 100.0).round() / 100.0;
+    r
+}
+
 /// Prints search results for a person: hits, then a count line, then facets.
 pub fn print_results(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
     for hit in &r.hits {
@@ -39,24 +49,35 @@ pub fn print_results(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
     } else {
         format!(", showing {}-{}", r.offset + 1, r.offset + r.hits.len())
     };
-    let what = if r.query.trim().is_empty() {
-        String::new()
-    } else {
-        format!(" for \"{}\"", sanitize_for_terminal(r.query.trim()))
-    };
-    let filters = describe_filters(r);
-    writeln!(
-        out,
-        "{DIM}{} matching article{}{what}{filters}{shown} ({} ms){DIM:#}",
-        r.total,
-        if r.total == 1 { "" } else { "s" },
-        r.took_ms
-    )?;
+    print_count_line(out, r, &shown)?;
     if r.total > 0 {
         print_facet_line(out, "companies", &r.facets.company)?;
         print_facet_line(out, "years", &r.facets.year)?;
     }
     Ok(())
+}
+
+/// The line saying how many articles matched the query and filters
+/// (`3 matching articles for "layoffs" (company Amazon)`), then `extra`
+/// and the time.
+fn print_count_line(out: &mut dyn Write, r: &SearchResults, extra: &str) -> io::Result<()> {
+    let what = if r.query.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" for \"{}\"", sanitize_for_terminal(r.query.trim()))
+    };
+    writeln!(
+        out,
+        "{DIM}{}{what}{}{extra} ({} ms){DIM:#}",
+        plural(r.total, "matching article"),
+        describe_filters(r),
+        r.took_ms
+    )
+}
+
+/// `1 article`, `2 articles`.
+fn plural(n: u64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn describe_filters(r: &SearchResults) -> String {
@@ -169,15 +190,10 @@ pub fn print_summary(out: &mut dyn Write, s: &BuildSummary) -> io::Result<()> {
         format!("{} skipped ({})", s.skipped_total(), reasons.join(", "))
     };
     let warnings = if s.warnings > 0 {
-        format!(
-            ", {} warning{}",
-            s.warnings,
-            if s.warnings == 1 { "" } else { "s" }
-        )
+        format!(", {}", plural(s.warnings, "warning"))
     } else {
         String::new()
     };
-    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     writeln!(
         out,
         "indexed {} from {} into {} ({} new, {} updated, {} removed, {} unchanged; {} in the index): {skipped}{warnings}; {:.2} s, {} articles/s, {:.1} MB/s",
@@ -292,19 +308,67 @@ pub fn print_bars(out: &mut dyn Write, counts: &[FacetCount]) -> io::Result<()> 
     Ok(())
 }
 
-/// The line under a facet listing: how many articles were counted.
-pub fn print_facet_total(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
-    let what = if r.query.trim().is_empty() {
-        String::new()
-    } else {
-        format!(" for \"{}\"", sanitize_for_terminal(r.query.trim()))
-    };
+/// Which facet `search facets` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Facet {
+    /// Companies, most mentioned first.
+    Company,
+    /// Years.
+    Year,
+}
+
+/// `search facets --json`: one facet's counts over the matching articles.
+#[derive(Debug, Serialize)]
+pub struct FacetsJson<'a> {
+    /// Which facet.
+    pub facet: Facet,
+    /// The query text.
+    pub query: &'a str,
+    /// Filters applied.
+    pub filters: &'a AppliedFilters,
+    /// Number of matching articles.
+    pub total: u64,
+    /// The counts, in the order of the results' facets.
+    pub counts: &'a [FacetCount],
+}
+
+impl<'a> FacetsJson<'a> {
+    /// The document for `facet` of `r`.
+    pub fn new(r: &'a SearchResults, facet: Facet) -> FacetsJson<'a> {
+        FacetsJson {
+            facet,
+            query: &r.query,
+            filters: &r.filters,
+            total: r.total,
+            counts: facet_counts(r, facet),
+        }
+    }
+}
+
+fn facet_counts(r: &SearchResults, facet: Facet) -> &[FacetCount] {
+    match facet {
+        Facet::Company => &r.facets.company,
+        Facet::Year => &r.facets.year,
+    }
+}
+
+/// Prints one facet as bars (years as a histogram in time order, `unknown`
+/// last), then how many articles were counted.
+pub fn print_facet(out: &mut dyn Write, r: &SearchResults, facet: Facet) -> io::Result<()> {
+    let mut counts = facet_counts(r, facet).to_vec();
+    if facet == Facet::Year {
+        counts.sort_by_key(|c| c.value.parse::<u32>().unwrap_or(u32::MAX));
+    }
+    print_bars(out, &counts)?;
+    print_count_line(out, r, "")
+}
+
+/// Prints TREC metrics of a ranking on one line.
+pub fn print_trec_metrics(out: &mut dyn Write, m: &crate::eval::Metrics) -> io::Result<()> {
     writeln!(
         out,
-        "{DIM}{} matching article{}{what}{} ({} ms){DIM:#}",
-        r.total,
-        if r.total == 1 { "" } else { "s" },
-        describe_filters(r),
-        r.took_ms
+        "MAP {:.4}  nDCG@10 {:.4}  P@10 {:.4}  Recall@100 {:.4}  ({} judged queries)",
+        m.map, m.ndcg_10, m.p_10, m.recall_100, m.queries
     )
 }

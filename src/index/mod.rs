@@ -319,6 +319,17 @@ pub fn read_meta(dir: &Path) -> Option<IndexMeta> {
     serde_json::from_str(&text).ok()
 }
 
+/// The `date_key` of a day: `YYYYMMDD`.
+pub fn day_key(day: jiff::civil::Date) -> u64 {
+    year_key(day.year().max(0) as u64) + day.month() as u64 * 100 + day.day() as u64
+}
+
+/// The `date_key` of an article known only by its year: `YYYY0000` (0 for
+/// an unknown year, 0).
+pub fn year_key(year: u64) -> u64 {
+    year * 10_000
+}
+
 /// Converts an article into a tantivy document.
 pub fn to_document(article: &Article, f: &Fields) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
@@ -336,10 +347,7 @@ pub fn to_document(article: &Article, f: &Fields) -> TantivyDocument {
     }
     let year = article.date.year.map_or(0, |y| y.max(0) as u64);
     doc.add_u64(f.year, year);
-    let date_key = match article.date.date {
-        Some(d) => d.year() as u64 * 10_000 + d.month() as u64 * 100 + d.day() as u64,
-        None => year * 10_000,
-    };
+    let date_key = article.date.date.map_or(year_key(year), day_key);
     doc.add_u64(f.date_key, date_key);
     if let Some(d) = article.date.date {
         doc.add_text(f.date, d.to_string());

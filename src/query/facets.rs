@@ -16,7 +16,7 @@ use tantivy::columnar::{Column, ColumnIndex, StrColumn};
 use tantivy::{Score, SegmentReader};
 use zerocopy::little_endian::U32;
 
-use super::FacetCount;
+use super::request::FacetCount;
 use crate::index::facet_file::{FacetFile, FacetFiles};
 
 /// The year facet from counts per year: newest first, `unknown` (0) last.

@@ -3,7 +3,7 @@
 //! shown can need.
 //!
 //! The same query as tantivy's `BooleanQuery` of the tiers (see
-//! [`super::plain_query`]) gives the same hits, scores and counts, but
+//! [`super::words::compile`]) gives the same hits, scores and counts, but
 //! tantivy evaluates every clause for every document: the title postings of
 //! each word, an intersection for "all words" and a phrase check (positions)
 //! for every document with all the words. Here the body postings of the

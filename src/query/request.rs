@@ -1,0 +1,236 @@
+//! What a search asks for ([`QueryRequest`], with its [`Ranking`] and date
+//! bounds) and what it answers ([`SearchResults`]: hits, counts, facets).
+//! These types are the library's query interface and the shape of
+//! `search query --json`.
+
+use serde::Serialize;
+use tantivy::Score;
+
+use crate::article::DateSource;
+use crate::index::{day_key, year_key};
+pub use crate::snippet::Snippet;
+
+/// How plain queries are ranked. The default is what `search query` uses;
+/// `search eval` can change each knob to measure it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranking {
+    /// Weight of the separate headline field; the headline also counts in
+    /// `body`, which holds the whole article.
+    pub title_boost: Score,
+    /// Rank phrase matches, then all-word matches, above the rest (short queries).
+    pub tiers: bool,
+    /// Leave English stop words out of the words a document must or may match
+    /// (the exact-phrase tier still uses every word).
+    pub drop_stop_words: bool,
+    /// Which inverse document frequency weighs the words.
+    pub idf: Idf,
+}
+
+/// The inverse document frequency of a term in `N` documents, `n` of which have it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idf {
+    /// tantivy's (Lucene's) `ln(1 + (N - n + 0.5) / (n + 0.5))`: never below zero,
+    /// so a word in every document still adds to the score.
+    Classic,
+    /// Robertson–Spärck Jones `ln((N - n + 0.5) / (n + 0.5))`, floored at a tiny
+    /// positive value as SQLite FTS5 does: words in half the documents or more
+    /// count (almost) nothing.
+    Floored,
+}
+
+impl Default for Ranking {
+    fn default() -> Self {
+        Ranking {
+            title_boost: 1.0,
+            tiers: true,
+            drop_stop_words: true,
+            idf: Idf::Classic,
+        }
+    }
+}
+
+/// A bound of a date filter: a whole year, or one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum DateBound {
+    /// A year: from its first day or to its last.
+    Year(u16),
+    /// A day (`YYYY-MM-DD`).
+    Day(#[serde(serialize_with = "day_as_string")] jiff::civil::Date),
+}
+
+fn day_as_string<S: serde::Serializer>(d: &jiff::civil::Date, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&d.to_string())
+}
+
+impl DateBound {
+    /// The smallest `date_key` inside the bound. Articles known only by their
+    /// year (`YYYY0000`) count as the year's first day.
+    pub fn first_key(self) -> u64 {
+        match self {
+            DateBound::Year(y) => year_key(y.into()),
+            // From January 1st on, articles known only by their year belong in.
+            DateBound::Day(d) if d.month() == 1 && d.day() == 1 => year_key(d.year() as u64),
+            DateBound::Day(d) => day_key(d),
+        }
+    }
+
+    /// The largest `date_key` inside the bound.
+    pub fn last_key(self) -> u64 {
+        match self {
+            DateBound::Year(y) => year_key(y.into()) + 9_999,
+            DateBound::Day(d) => day_key(d),
+        }
+    }
+}
+
+impl std::fmt::Display for DateBound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DateBound::Year(y) => write!(f, "{y}"),
+            DateBound::Day(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+impl std::str::FromStr for DateBound {
+    type Err = String;
+
+    /// `2024` or `2024-03-01`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Ok(year) = s.parse::<u16>() {
+            if (1..=9999).contains(&year) {
+                return Ok(DateBound::Year(year));
+            }
+        }
+        s.parse::<jiff::civil::Date>()
+            .ok()
+            .filter(|d| d.year() >= 1)
+            .map(DateBound::Day)
+            .ok_or_else(|| format!("`{s}` is not a year (2024) or a date (2024-03-01)"))
+    }
+}
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest first (articles without a date last).
+    Date,
+}
+
+/// A search as the library takes it (the CLI converts its flags into this).
+#[derive(Debug, Clone, Default)]
+pub struct QueryRequest {
+    /// The query text; empty means every article (filtered), newest first.
+    pub text: String,
+    /// Keep only articles mentioning one of these companies (any name or alias).
+    pub companies: Vec<String>,
+    /// Keep only articles from this year.
+    pub year: Option<u16>,
+    /// Keep only articles from this year or day or later.
+    pub since: Option<DateBound>,
+    /// Keep only articles from this year or day or earlier.
+    pub until: Option<DateBound>,
+    /// Number of hits to return; 0 returns only counts and facets.
+    pub limit: usize,
+    /// Number of hits to skip.
+    pub offset: usize,
+    /// Order of the hits.
+    pub sort: SortOrder,
+    /// How many companies the company facet lists.
+    pub company_facet_limit: usize,
+    /// Read the text as plain words even if it contains query syntax.
+    pub literal: bool,
+    /// How plain queries are ranked.
+    pub ranking: Ranking,
+}
+
+/// One matching article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// 1-based rank in the whole result list.
+    pub rank: usize,
+    /// The article's id.
+    pub id: String,
+    /// The file it came from.
+    pub path: String,
+    /// The headline.
+    pub title: String,
+    /// `YYYY-MM-DD`, when the day is known.
+    pub date: Option<String>,
+    /// `explicit`, `inferred` or `unknown`.
+    pub date_source: DateSource,
+    /// The year, when known.
+    pub year: Option<u16>,
+    /// Companies the article mentions.
+    pub companies: Vec<String>,
+    /// Those of `companies` found by corporate cues (`X Securities`, `Y Inc`)
+    /// rather than the gazetteer: less certain.
+    pub detected_companies: Vec<String>,
+    /// BM25 score (title boosted); `null` when sorted by date or listing without a query.
+    pub score: Option<f32>,
+    /// The best passage of the body.
+    pub snippet: Snippet,
+    /// The article's URL, if the input had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A facet value and how many matching articles have it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FacetCount {
+    /// Company name, or year as text (`"2025"`, `"unknown"`).
+    pub value: String,
+    /// Number of matching articles with this value.
+    pub count: u64,
+}
+
+/// Facet counts over all matching articles (not just the hits shown).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Facets {
+    /// Companies, most mentioned first, at most `company_facet_limit`.
+    pub company: Vec<FacetCount>,
+    /// Every year, newest first, `unknown` last.
+    pub year: Vec<FacetCount>,
+}
+
+/// The filters as applied, after resolving company aliases.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct AppliedFilters {
+    /// Canonical company names searched for.
+    pub companies: Vec<String>,
+    /// Earliest year (a number) or day (`"YYYY-MM-DD"`) kept.
+    pub since: Option<DateBound>,
+    /// Latest year (a number) or day (`"YYYY-MM-DD"`) kept.
+    pub until: Option<DateBound>,
+}
+
+/// The answer to a [`QueryRequest`].
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// The query text.
+    pub query: String,
+    /// Filters applied.
+    pub filters: AppliedFilters,
+    /// Order of the hits.
+    pub sort: SortOrder,
+    /// Number of matching articles.
+    pub total: u64,
+    /// Hits skipped.
+    pub offset: usize,
+    /// Hits asked for.
+    pub limit: usize,
+    /// The hits, best first.
+    pub hits: Vec<Hit>,
+    /// Counts over all matching articles.
+    pub facets: Facets,
+    /// Time spent searching, in milliseconds.
+    pub took_ms: f64,
+    /// Things the user should know, e.g. a `--company` no article mentions.
+    pub warnings: Vec<String>,
+}

@@ -1,0 +1,249 @@
+//! Queries written in tantivy's syntax (`"exact phrase"`, `AND`, `OR`,
+//! `-word`, `field:value`): detecting the syntax, parsing it with the
+//! position of an error, what its snippets mark, and one-line errors for
+//! what only fails when the query runs.
+
+use std::collections::HashSet;
+
+use tantivy::query::{Query, QueryParser, QueryParserError};
+
+use super::compiled::{MainQuery, Marks};
+use super::request::Ranking;
+use super::words::analyze;
+use crate::error::SearchError;
+use crate::index::{SearchIndex, TEXT_ANALYZER};
+
+/// The query for `text` written in tantivy's syntax, with its marks.
+pub(super) fn compile(
+    idx: &SearchIndex,
+    text: &str,
+    ranking: &Ranking,
+) -> Result<MainQuery, SearchError> {
+    let query = syntax_query(idx, text, ranking)?;
+    let marks = marks(idx, text, query.as_ref());
+    Ok(MainQuery {
+        matching: query.box_clone(),
+        ranked: query,
+        tier_step: 0.0,
+        marks: Some(marks),
+        plan: None,
+    })
+}
+
+/// What the snippets of a query in syntax mark: the body words it searches;
+/// the first quoted phrase is highlighted as one span, and its words are not
+/// marked on their own unless the query also has them outside quotes
+/// (`"return to office"` marks no lone `to`).
+fn marks(idx: &SearchIndex, text: &str, query: &dyn Query) -> Marks {
+    let mut words = HashSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == idx.fields.body {
+            if let Some(word) = term.value().as_str() {
+                words.insert(word.to_string());
+            }
+        }
+    });
+    let (quoted, outside) = split_quoted(text);
+    let mut phrase_only = HashSet::new();
+    // The first exact quoted phrase of two words or more (not `"a b"~2`
+    // or `"a b"*`, whose matches need not be the words side by side).
+    let tokens_of = |q: &str| -> Vec<String> {
+        analyze(idx, TEXT_ANALYZER, q)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect()
+    };
+    let chosen = quoted
+        .iter()
+        .position(|(q, exact)| *exact && tokens_of(q).len() >= 2);
+    let phrase: Vec<String> = chosen.map(|i| tokens_of(quoted[i].0)).unwrap_or_default();
+    if let Some(chosen) = chosen {
+        let elsewhere: HashSet<String> = tokens_of(&outside)
+            .into_iter()
+            .chain(
+                quoted
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != chosen)
+                    .flat_map(|(_, (q, _))| tokens_of(q)),
+            )
+            .collect();
+        phrase_only = words
+            .iter()
+            .filter(|w| !elsewhere.contains(*w) && phrase.contains(*w))
+            .cloned()
+            .collect();
+    }
+    Marks {
+        words,
+        phrase,
+        phrase_only,
+    }
+}
+
+/// phrase (no `~` slop or `*` prefix after the closing quote), and the text
+/// outside them.
+fn split_quoted(text: &str) -> (Vec<(&str, bool)>, String) {
+    let mut quoted = Vec::new();
+    let mut outside = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('"') {
+        outside.push_str(&rest[..open]);
+        outside.push(' ');
+        let after = &rest[open + 1..];
+        match after.find('"') {
+            Some(close) => {
+                let exact = !after[close + 1..].starts_with(['~', '*']);
+                quoted.push((&after[..close], exact));
+                rest = &after[close + 1..];
+            }
+            None => {
+                rest = after;
+                break;
+            }
+        }
+    }
+    outside.push_str(rest);
+    (quoted, outside)
+}
+
+/// True if the query uses any of tantivy's query syntax.
+pub fn uses_query_syntax(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(
+            c,
+            '"' | ':' | '(' | ')' | '[' | ']' | '{' | '}' | '^' | '~' | '*' | '+' | '\\'
+        )
+    }) || text.split_whitespace().any(|w| {
+        matches!(w, "AND" | "OR" | "NOT" | "IN" | "&&" | "||")
+            || (w.starts_with('-') && w.len() > 1)
+    })
+}
+
+fn parser(idx: &SearchIndex, ranking: &Ranking) -> QueryParser {
+    let mut parser = QueryParser::for_index(&idx.index, vec![idx.fields.title, idx.fields.body]);
+    parser.set_field_boost(idx.fields.title, ranking.title_boost);
+    parser
+}
+
+/// The deepest nesting of parentheses a query may have.
+const MAX_NESTING: usize = 64;
+
+/// How deep parentheses nest in `text`. Parentheses inside quotes count too:
+/// quotes can be escaped (`a\"`), so only this count is safe.
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Parses a query written in tantivy's syntax, pointing at the character of a syntax error.
+fn syntax_query(
+    idx: &SearchIndex,
+    text: &str,
+    ranking: &Ranking,
+) -> Result<Box<dyn Query>, SearchError> {
+    // The parser and the search recurse once per level of parentheses and
+    // per `NOT`: a query nested thousands deep would overflow the stack.
+    let depth = nesting_depth(text);
+    if depth > MAX_NESTING {
+        return Err(SearchError::InvalidQuery(format!(
+            "parentheses nest {depth} deep in the query; at most {MAX_NESTING} are allowed"
+        )));
+    }
+    let nots = text.split_whitespace().filter(|w| *w == "NOT").count();
+    if nots > MAX_NESTING {
+        return Err(SearchError::InvalidQuery(format!(
+            "the query has {nots} NOT operators; at most {MAX_NESTING} are allowed"
+        )));
+    }
+    let (ast, errors) = tantivy::query_grammar::parse_query_lenient(text);
+    if let Some(err) = errors.first() {
+        let at = err.pos.min(text.len());
+        let at = (0..=at)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        let pos = text[..at].chars().count();
+        return Err(SearchError::syntax(text, pos, err.message.clone()));
+    }
+    parser(idx, ranking)
+        .build_query_from_user_input_ast(ast)
+        .map_err(|e| explain_parser_error(text, e))
+}
+
+/// Turns an error of the search itself into one the user can act on: a query
+/// such as `nosuchfield:*` names its field only when it runs.
+pub(super) fn search_failure(text: &str, err: tantivy::TantivyError) -> SearchError {
+    match err {
+        tantivy::TantivyError::FieldNotFound(field) => {
+            explain_parser_error(text, QueryParserError::FieldDoesNotExist(field))
+        }
+        tantivy::TantivyError::SchemaError(message)
+        | tantivy::TantivyError::InvalidArgument(message) => SearchError::InvalidQuery(format!(
+            "{message} in `{}` (`field:*` works on company and year only)",
+            crate::text::sanitize_for_terminal(text)
+        )),
+        other => other.into(),
+    }
+}
+
+fn explain_parser_error(text: &str, err: QueryParserError) -> SearchError {
+    match err {
+        QueryParserError::FieldDoesNotExist(field) => SearchError::InvalidQuery(format!(
+            "unknown field `{field}` in `{}` (fields: title, body, company, year, path, id)",
+            crate::text::sanitize_for_terminal(text)
+        )),
+        other => SearchError::InvalidQuery(format!(
+            "{other} in `{}`",
+            crate::text::sanitize_for_terminal(text)
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_depth_counts_every_parenthesis() {
+        assert_eq!(nesting_depth("a (b (c) d) (e)"), 2);
+        assert_eq!(nesting_depth("a\\\" ((((x"), 4);
+        assert_eq!(nesting_depth("))(("), 2);
+    }
+
+    #[test]
+    fn quoted_parts_and_the_rest() {
+        let (quoted, outside) = split_quoted("\"return to office\" -meta \"rto\"~2 x");
+        assert_eq!(quoted, [("return to office", true), ("rto", false)]);
+        assert_eq!(
+            outside.split_whitespace().collect::<Vec<_>>(),
+            ["-meta", "~2", "x"]
+        );
+        let (quoted, outside) = split_quoted("a \"unclosed b");
+        assert!(quoted.is_empty());
+        assert_eq!(
+            outside.split_whitespace().collect::<Vec<_>>(),
+            ["a", "unclosed", "b"]
+        );
+    }
+
+    #[test]
+    fn detects_query_syntax() {
+        assert!(!uses_query_syntax("return to office"));
+        assert!(!uses_query_syntax("e-commerce layoffs and cuts"));
+        assert!(uses_query_syntax("\"return to office\""));
+        assert!(uses_query_syntax("layoffs -amazon"));
+        assert!(uses_query_syntax("company:amazon"));
+        assert!(uses_query_syntax("amazon AND meta"));
+    }
+}
