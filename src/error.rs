@@ -44,6 +44,12 @@ pub enum SearchError {
     /// The query names something the index does not have.
     #[error("invalid query: {0}")]
     InvalidQuery(String),
+    /// The commit succeeded, but merging segments afterwards failed.
+    #[error("the new index is committed, but merging its segments failed ({0}); run `search index` again to finish")]
+    MergeFailed(String),
+    /// The commit succeeded, but writing the facet files failed.
+    #[error("the new index is committed, but writing its facet files failed ({0}); run `search index` again to finish")]
+    FacetFilesFailed(String),
     /// A bad option value that clap cannot check.
     #[error("{0}")]
     BadArgument(String),

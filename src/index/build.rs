@@ -24,10 +24,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::{Index, IndexWriter, Term};
 
-use super::{
-    build_schema, gazetteer_fingerprint, incompatibility, index_gazetteer, read_meta,
-    register_analyzers, to_document, write_meta, Fields, IndexMeta,
-};
+use super::companies::USER_COMPANIES_FILE;
+use super::companies::{check_company_file, gazetteer_fingerprint, index_gazetteer};
+use super::meta::{incompatibility, read_meta, write_atomically, write_meta, IndexMeta};
+use super::schema::{build_schema, register_analyzers, to_document, Fields};
 use crate::error::{shown, SearchError};
 use crate::extract::{extract, ExtractContext};
 use crate::ingest::{self, InputFile, RawRecord, RecordSink, Warning};
@@ -277,7 +277,7 @@ fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Opened, WriterLock), S
 
 /// Removes the files of an index this run created and left empty.
 fn remove_created_index(dir: &Path) {
-    let _ = std::fs::remove_file(dir.join(super::USER_COMPANIES_FILE));
+    let _ = std::fs::remove_file(dir.join(USER_COMPANIES_FILE));
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.filter_map(Result::ok) {
             if is_index_file(&entry.file_name().to_string_lossy()) {
@@ -296,7 +296,7 @@ fn read_states(dir: &Path) -> Option<HashMap<String, FileState>> {
 
 fn write_states(dir: &Path, states: &BTreeMap<String, FileState>) -> Result<(), SearchError> {
     let json = serde_json::to_vec(states).expect("file states serialise");
-    super::write_atomically(&dir.join(FILES_FILE), &json)
+    write_atomically(&dir.join(FILES_FILE), &json)
 }
 
 /// xxh3 of a file's bytes, read in large blocks.
@@ -391,44 +391,20 @@ enum Outcome {
 ///
 /// New and changed files are indexed, vanished files removed, unchanged files
 /// left alone; with `rebuild`, everything is indexed afresh. The previous
-/// contents stay searchable until the single commit at the end.
+/// contents stay searchable until the single commit at the end. The run goes
+/// through its phases in order: [`plan`], [`read_and_extract`], [`tally`],
+/// [`commit_and_record`], then the facet files.
 pub fn build_index(
     opts: &BuildOptions,
     observer: &dyn BuildObserver,
 ) -> Result<BuildSummary, SearchError> {
     let started = Instant::now();
-    let paths = resolve_paths(opts);
-    let found = ingest::discover(&paths, Some(&opts.index_dir))?;
-    // An index whose folder emptied goes on, to remove the vanished articles.
-    if found.files.is_empty() && read_meta(&opts.index_dir).is_none() {
-        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(SearchError::NothingToIndex(shown.join(", ")));
-    }
-    // Check a company file before anything is created or locked.
-    let companies_text = match &opts.companies_file {
-        Some(file) => Some(check_companies_file(file)?),
-        None => None,
-    };
-    let (opened, _lock) = open_for_writing(&opts.index_dir, opts.rebuild)?;
-    if let Some(text) = &companies_text {
-        super::write_atomically(
-            &opts.index_dir.join(super::USER_COMPANIES_FILE),
-            text.as_bytes(),
-        )?;
-    }
-    let (gazetteer, user_companies) = index_gazetteer(&opts.index_dir)?;
-    // Another company file changes what every article is tagged with.
-    let reextract = opened
-        .meta
-        .as_ref()
-        .is_some_and(|m| m.user_companies != user_companies);
-    let index = &opened.index;
-    let fields = Fields::from_schema(&index.schema())?;
+    let plan = plan(opts)?;
     let (threads, budget) = writer_budget(opts.writer_threads, opts.memory_bytes);
-    let mut writer: IndexWriter = index.writer_with_num_threads(threads, budget)?;
+    let mut writer: IndexWriter = plan.opened.index.writer_with_num_threads(threads, budget)?;
     // Without a readable record of the last run (a new index, `--rebuild`, or
     // a lost `search-files.json`), everything is read again from scratch.
-    let recorded = if opts.rebuild || opened.created {
+    let recorded = if opts.rebuild || plan.opened.created {
         None
     } else {
         read_states(&opts.index_dir)
@@ -440,14 +416,111 @@ pub fn build_index(
             HashMap::new()
         }
     };
+    let read = read_and_extract(&plan, &writer, &previous, observer)?;
+    let (mut summary, states) = tally(opts, &plan, read, &previous, &writer);
 
-    let total_bytes: u64 = found.files.iter().map(|f| f.size).sum();
-    observer.start(found.files.len() as u64, total_bytes);
-    let sink = Writer {
-        writer: &writer,
+    if summary.total_articles == 0 && plan.opened.created {
+        // Nothing to write into a new index: leave no empty index behind.
+        writer.rollback()?;
+        drop(writer);
+        remove_created_index(&opts.index_dir);
+        return Err(nothing_to_index(&plan.paths));
+    }
+    commit_and_record(opts, &plan, writer, &summary, &states, observer)?;
+    // Also on an unchanged run: an index from an older version gets its files.
+    super::facet_file::write_facet_files(&opts.index_dir, &plan.opened.index)
+        .map_err(|e| SearchError::FacetFilesFailed(e.to_string()))?;
+
+    let elapsed = started.elapsed();
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    summary.seconds = round3(elapsed);
+    summary.articles_per_second = (summary.indexed as f64 / secs).round();
+    summary.megabytes_per_second = ((summary.bytes as f64 / 1e6 / secs) * 10.0).round() / 10.0;
+    Ok(summary)
+}
+
+/// What a run will do, worked out before any article is read.
+struct Plan {
+    /// The paths indexed (as given, or recorded).
+    paths: Vec<PathBuf>,
+    /// What walking them found.
+    found: ingest::Discovery,
+    /// The index folder, opened for writing and locked.
+    opened: Opened,
+    _lock: WriterLock,
+    /// The company list articles are tagged with.
+    gazetteer: std::borrow::Cow<'static, crate::extract::companies::Gazetteer>,
+    /// Fingerprint of the index's `companies.toml` (empty: none).
+    user_companies: String,
+    /// Every article must be tagged again (the company file changed).
+    reextract: bool,
+    fields: Fields,
+}
+
+/// Phase 1: finds the files, checks a new company file, opens (or creates)
+/// and locks the index folder, and works out the company list.
+fn plan(opts: &BuildOptions) -> Result<Plan, SearchError> {
+    let paths = resolve_paths(opts);
+    let found = ingest::discover(&paths, Some(&opts.index_dir))?;
+    // An index whose folder emptied goes on, to remove the vanished articles.
+    if found.files.is_empty() && read_meta(&opts.index_dir).is_none() {
+        return Err(nothing_to_index(&paths));
+    }
+    // Check a company file before anything is created or locked.
+    let companies_text = match &opts.companies_file {
+        Some(file) => Some(check_company_file(file)?),
+        None => None,
+    };
+    let (opened, lock) = open_for_writing(&opts.index_dir, opts.rebuild)?;
+    if let Some(text) = &companies_text {
+        write_atomically(&opts.index_dir.join(USER_COMPANIES_FILE), text.as_bytes())?;
+    }
+    let (gazetteer, user_companies) = index_gazetteer(&opts.index_dir)?;
+    // Another company file changes what every article is tagged with.
+    let reextract = opened
+        .meta
+        .as_ref()
+        .is_some_and(|m| m.user_companies != user_companies);
+    let fields = Fields::from_schema(&opened.index.schema())?;
+    Ok(Plan {
+        paths,
+        found,
+        opened,
+        _lock: lock,
+        gazetteer,
+        user_companies,
+        reextract,
         fields,
+    })
+}
+
+/// What reading the files gave.
+struct FilesRead {
+    /// Each file's key and what happened to it.
+    outcomes: Vec<(String, Outcome)>,
+    indexed: u64,
+    warnings: u64,
+    skipped: BTreeMap<String, u64>,
+    bytes: u64,
+}
+
+/// Phase 2: reads, parses and extracts every new or changed file (in
+/// parallel), handing its articles to the writer after deleting what the
+/// index held of it.
+fn read_and_extract(
+    plan: &Plan,
+    writer: &IndexWriter,
+    previous: &HashMap<String, FileState>,
+    observer: &dyn BuildObserver,
+) -> Result<FilesRead, SearchError> {
+    let files = &plan.found.files;
+    let total_bytes: u64 = files.iter().map(|f| f.size).sum();
+    observer.start(files.len() as u64, total_bytes);
+    let sink = Writer {
+        writer,
+        fields: plan.fields,
         ctx: ExtractContext {
-            gazetteer: &gazetteer,
+            gazetteer: &plan.gazetteer,
             today: jiff::ZonedDateTime::now().date(),
         },
         observer,
@@ -456,12 +529,11 @@ pub fn build_index(
         skipped: Mutex::new(Default::default()),
         failure: Mutex::new(None),
     };
-    for warning in found.warnings {
-        sink.warn(warning);
+    for warning in &plan.found.warnings {
+        sink.warn(warning.clone());
     }
     let bytes_read = AtomicU64::new(0);
-    let outcomes: Vec<(String, Outcome)> = found
-        .files
+    let outcomes: Vec<(String, Outcome)> = files
         .par_iter()
         .map(|file: &InputFile| {
             let key = ingest::path_key(&file.path);
@@ -469,14 +541,14 @@ pub fn build_index(
             let before = previous.get(&key).copied();
             let outcome = match (before, hash) {
                 (Some(state), Some(hash))
-                    if !reextract && state.hash == hash && state.skipped == 0 =>
+                    if !plan.reextract && state.hash == hash && state.skipped == 0 =>
                 {
                     Outcome::Unchanged(state)
                 }
                 _ => {
                     // Always: after a run killed between its commit and its
                     // record, the index may hold this file's articles already.
-                    writer.delete_term(Term::from_field_text(fields.path, &key));
+                    writer.delete_term(Term::from_field_text(plan.fields.path, &key));
                     let counter = PerFile {
                         inner: &sink,
                         articles: AtomicU64::new(0),
@@ -501,15 +573,37 @@ pub fn build_index(
     if let Some(err) = sink.failure.lock().expect("lock").take() {
         return Err(err.into());
     }
+    let skipped = std::mem::take(&mut *sink.skipped.lock().expect("lock"));
+    Ok(FilesRead {
+        outcomes,
+        indexed: sink.indexed.load(Ordering::Relaxed),
+        warnings: sink.warnings.load(Ordering::Relaxed),
+        skipped,
+        bytes: bytes_read.load(Ordering::Relaxed),
+    })
+}
 
+/// Phase 3: counts what happened to each file, deletes the articles of files
+/// that are gone, and gives the file states the commit will hold.
+fn tally(
+    opts: &BuildOptions,
+    plan: &Plan,
+    read: FilesRead,
+    previous: &HashMap<String, FileState>,
+    writer: &IndexWriter,
+) -> (BuildSummary, BTreeMap<String, FileState>) {
     let mut summary = BuildSummary {
-        ignored_files: found.ignored as u64,
+        ignored_files: plan.found.ignored as u64,
         index: shown(&opts.index_dir),
-        paths: paths.iter().map(|p| p.display().to_string()).collect(),
+        paths: plan.paths.iter().map(|p| p.display().to_string()).collect(),
+        indexed: read.indexed,
+        skipped: read.skipped,
+        warnings: read.warnings,
+        bytes: read.bytes,
         ..BuildSummary::default()
     };
     let mut states = BTreeMap::new();
-    for (key, outcome) in outcomes {
+    for (key, outcome) in read.outcomes {
         match outcome {
             Outcome::Unchanged(state) => {
                 summary.unchanged += 1;
@@ -527,72 +621,51 @@ pub fn build_index(
         }
     }
     for gone in previous.keys().filter(|k| !states.contains_key(*k)) {
-        writer.delete_term(Term::from_field_text(fields.path, gone));
+        writer.delete_term(Term::from_field_text(plan.fields.path, gone));
         summary.removed += 1;
     }
-    summary.indexed = sink.indexed.load(Ordering::Relaxed);
-    summary.skipped = std::mem::take(&mut *sink.skipped.lock().expect("lock"));
-    summary.warnings = sink.warnings.load(Ordering::Relaxed);
-    summary.bytes = bytes_read.load(Ordering::Relaxed);
     summary.total_articles = states.values().map(|s| s.articles).sum();
-    drop(sink);
+    (summary, states)
+}
 
-    if summary.total_articles == 0 && opened.created {
-        // Nothing to write into a new index: leave no empty index behind.
-        writer.rollback()?;
-        drop(writer);
-        remove_created_index(&opts.index_dir);
-        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(SearchError::NothingToIndex(shown.join(", ")));
-    }
-    let changed = summary.files > 0 || summary.removed > 0 || opts.rebuild || reextract;
-    let same_paths = opened.meta.as_ref().map(|m| &m.paths) == Some(&summary.paths);
-    let same_companies = opened.meta.as_ref().map(|m| &m.user_companies) == Some(&user_companies);
-    let mut meta = IndexMeta::new(&paths, summary.total_articles);
-    meta.user_companies = user_companies;
+/// Phase 4: commits (when anything changed) and records the file states and
+/// the metadata the commit goes with, then waits for the segment merges.
+fn commit_and_record(
+    opts: &BuildOptions,
+    plan: &Plan,
+    mut writer: IndexWriter,
+    summary: &BuildSummary,
+    states: &BTreeMap<String, FileState>,
+    observer: &dyn BuildObserver,
+) -> Result<(), SearchError> {
+    let before = plan.opened.meta.as_ref();
+    let changed = summary.files > 0 || summary.removed > 0 || opts.rebuild || plan.reextract;
+    let same_paths = before.map(|m| &m.paths) == Some(&summary.paths);
+    let same_companies = before.map(|m| &m.user_companies) == Some(&plan.user_companies);
+    let mut meta = IndexMeta::new(&plan.paths, summary.total_articles);
+    meta.user_companies = plan.user_companies.clone();
     if changed {
         observer.committing();
         writer.commit()?;
         // Record what the commit holds at once, before the (long) merges.
-        write_states(&opts.index_dir, &states)?;
+        write_states(&opts.index_dir, states)?;
         write_meta(&opts.index_dir, &meta)?;
         writer
             .wait_merging_threads()
-            .map_err(|e| SearchError::BadArgument(format!(
-                "the new index is committed, but merging its segments failed ({e}); run `search index` again to finish"
-            )))?;
+            .map_err(|e| SearchError::MergeFailed(e.to_string()))?;
     } else {
         writer.rollback()?;
         if !same_paths || !same_companies {
             write_meta(&opts.index_dir, &meta)?;
         }
     }
-    // Also on an unchanged run: an index from an older version gets its files.
-    super::facet_file::write_facet_files(&opts.index_dir, index).map_err(|e| {
-        SearchError::BadArgument(format!(
-            "the new index is committed, but writing its facet files failed ({e}); run `search index` again to finish"
-        ))
-    })?;
-
-    let elapsed = started.elapsed();
-    let secs = elapsed.as_secs_f64().max(1e-9);
-    summary.seconds = round3(elapsed);
-    summary.articles_per_second = (summary.indexed as f64 / secs).round();
-    summary.megabytes_per_second = ((summary.bytes as f64 / 1e6 / secs) * 10.0).round() / 10.0;
-    Ok(summary)
+    Ok(())
 }
 
-/// Reads and checks a user's company file; returns its text.
-fn check_companies_file(file: &Path) -> Result<String, SearchError> {
-    use crate::extract::companies::{Gazetteer, UserCompanies};
-    let text = std::fs::read_to_string(file).map_err(|source| SearchError::Io {
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let bad = |e: String| SearchError::BadArgument(format!("{}: {e}", file.display()));
-    let user = UserCompanies::parse(&text).map_err(bad)?;
-    Gazetteer::with_user(Gazetteer::builtin(), &user).map_err(bad)?;
-    Ok(text)
+/// The error for paths that hold no article.
+fn nothing_to_index(paths: &[PathBuf]) -> SearchError {
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    SearchError::NothingToIndex(shown.join(", "))
 }
 
 /// The paths to index: as given, else those the index was built from, else `seeds`.

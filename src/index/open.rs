@@ -1,0 +1,135 @@
+//! Opening an index for searching, also on read-only media.
+
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, Lock, MmapDirectory, WatchCallback, WatchHandle,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+use super::facet_file;
+use super::meta::{incompatibility, read_meta, META_FILE};
+use super::schema::{register_analyzers, Fields};
+use crate::error::SearchError;
+
+/// An index opened for searching.
+pub struct SearchIndex {
+    /// The tantivy index.
+    pub index: Index,
+    /// A reader on its last commit.
+    pub reader: IndexReader,
+    /// Field handles.
+    pub fields: Fields,
+    /// Where it is.
+    pub dir: PathBuf,
+    /// The flat facet copies of its segments, read as queries need them.
+    pub facet_files: std::sync::Arc<facet_file::FacetFiles>,
+}
+
+/// Opens the index at `dir` for searching.
+pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
+    if !dir.join("meta.json").exists() {
+        return Err(SearchError::NoIndex(dir.to_path_buf()));
+    }
+    match read_meta(dir) {
+        Some(meta) => {
+            if let Some(found) = incompatibility(&meta) {
+                return Err(SearchError::IncompatibleIndex {
+                    path: dir.to_path_buf(),
+                    found,
+                });
+            }
+        }
+        None => {
+            return Err(SearchError::IncompatibleIndex {
+                path: dir.to_path_buf(),
+                found: format!("no readable {META_FILE}"),
+            })
+        }
+    }
+    let directory = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+    let facet_files = facet_file::FacetFiles::new(Box::new(directory.clone()));
+    let mut index = Index::open(ReadOnlyTolerant(directory))?;
+    register_analyzers(&index);
+    // Segments are searched in parallel, one thread per core (at most 4):
+    // counting facets over tens of thousands of matches is most of a query.
+    // The threads get the main thread's 8 MiB of stack: a deeply nested query
+    // is searched recursively. If they cannot be started, one thread does.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if threads > 1 && index.searchable_segment_ids()?.len() > 1 {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .stack_size(8 << 20)
+            .thread_name(|n| format!("search-{n}"))
+            .build();
+        if let Ok(pool) = pool {
+            index.set_executor(tantivy::Executor::ThreadPool(std::sync::Arc::new(pool)));
+        }
+    }
+    let fields = Fields::from_schema(&index.schema())?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    Ok(SearchIndex {
+        facet_files: std::sync::Arc::new(facet_files),
+        index,
+        reader,
+        fields,
+        dir: dir.to_path_buf(),
+    })
+}
+
+/// The index folder as tantivy sees it for searching: a memory-mapped
+/// directory that also works on read-only media. Readers take a lock file
+/// while loading the index metadata; on a read-only file system no file can
+/// be created, and nobody can be writing either, so searching goes on without it.
+#[derive(Debug, Clone)]
+struct ReadOnlyTolerant(MmapDirectory);
+
+impl Directory for ReadOnlyTolerant {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> Result<std::sync::Arc<dyn tantivy::directory::FileHandle>, OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.0.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.0.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<tantivy::directory::WritePtr, OpenWriteError> {
+        self.0.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.0.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        match self.0.acquire_lock(lock) {
+            Err(LockError::IoError(e)) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
+                Ok(DirectoryLock::from(Box::new(())))
+            }
+            other => other,
+        }
+    }
+
+    fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.0.watch(callback)
+    }
+}
