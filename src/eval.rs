@@ -244,29 +244,42 @@ pub struct Metrics {
 
 /// Reads TREC qrels: `qid iteration docid relevance` per line.
 pub fn read_qrels(path: &Path) -> Result<Qrels, SearchError> {
-    let text = read(path)?;
     let mut qrels = Qrels::new();
+    for_each_trec_line(path, "qid iteration docid relevance", 4..=4, |cols, bad| {
+        let rel: i64 = cols[3]
+            .parse()
+            .map_err(|_| bad("relevance is not a number"))?;
+        qrels
+            .entry(cols[0].to_string())
+            .or_default()
+            .insert(cols[2].to_string(), rel.max(0) as u32);
+        Ok(())
+    })?;
+    Ok(qrels)
+}
+
+/// Calls `each` with the whitespace-separated columns of every non-blank line
+/// of a TREC file (as many as `columns` allows, as `shape` names them), and
+/// a maker of errors naming the line.
+fn for_each_trec_line(
+    path: &Path,
+    shape: &str,
+    columns: std::ops::RangeInclusive<usize>,
+    mut each: impl FnMut(&[&str], &dyn Fn(&str) -> SearchError) -> Result<(), SearchError>,
+) -> Result<(), SearchError> {
+    let text = read(path)?;
     for (n, line) in text.lines().enumerate() {
         let cols: Vec<&str> = line.split_whitespace().collect();
         if cols.is_empty() {
             continue;
         }
-        let [qid, _, doc, rel] = cols[..] else {
-            return Err(bad_line(
-                path,
-                n,
-                "expected `qid iteration docid relevance`",
-            ));
-        };
-        let rel: i64 = rel
-            .parse()
-            .map_err(|_| bad_line(path, n, "relevance is not a number"))?;
-        qrels
-            .entry(qid.to_string())
-            .or_default()
-            .insert(doc.to_string(), rel.max(0) as u32);
+        let bad = |reason: &str| bad_line(path, n, reason);
+        if !columns.contains(&cols.len()) {
+            return Err(bad(&format!("expected `{shape}`")));
+        }
+        each(&cols, &bad)?;
     }
-    Ok(qrels)
+    Ok(())
 }
 
 /// Reads queries: `qid<TAB>text` per line (lines starting with `#` skipped).
@@ -287,24 +300,20 @@ pub fn read_queries(path: &Path) -> Result<Vec<(String, String)>, SearchError> {
 
 /// Reads a TREC run: `qid Q0 docid rank score tag` per line, ordered by score.
 pub fn read_run(path: &Path) -> Result<Run, SearchError> {
-    let text = read(path)?;
     let mut scored: BTreeMap<String, Vec<(f64, String)>> = BTreeMap::new();
-    for (n, line) in text.lines().enumerate() {
-        let cols: Vec<&str> = line.split_whitespace().collect();
-        if cols.is_empty() {
-            continue;
-        }
-        let [qid, _, doc, _, score, ..] = cols[..] else {
-            return Err(bad_line(path, n, "expected `qid Q0 docid rank score tag`"));
-        };
-        let score: f64 = score
-            .parse()
-            .map_err(|_| bad_line(path, n, "score is not a number"))?;
-        scored
-            .entry(qid.to_string())
-            .or_default()
-            .push((score, doc.to_string()));
-    }
+    for_each_trec_line(
+        path,
+        "qid Q0 docid rank score tag",
+        5..=usize::MAX,
+        |cols, bad| {
+            let score: f64 = cols[4].parse().map_err(|_| bad("score is not a number"))?;
+            scored
+                .entry(cols[0].to_string())
+                .or_default()
+                .push((score, cols[2].to_string()));
+            Ok(())
+        },
+    )?;
     Ok(scored
         .into_iter()
         .map(|(qid, mut docs)| {

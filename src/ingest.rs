@@ -75,12 +75,55 @@ pub struct Warning {
     pub path: String,
     /// 1-based line (JSON lines) or element (JSON array), if the problem is in one record.
     pub record: Option<usize>,
-    /// A short category for the summary line (`binary`, `empty`, `invalid JSON`...).
-    pub kind: &'static str,
+    /// What kind of problem it is (named in the summary line).
+    pub kind: WarningKind,
     /// What went wrong, in a few words.
     pub reason: String,
     /// Whether an article (or a whole file) was left out because of it.
     pub skipped: bool,
+}
+
+/// The kinds of [`Warning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WarningKind {
+    /// A file or folder that could not be read.
+    Unreadable,
+    /// A file (or a JSON file) with no article in it.
+    Empty,
+    /// A text file indexed only up to the size limit.
+    Truncated,
+    /// Text that was not UTF-8, decoded as Windows-1252.
+    ReEncoded,
+    /// A file or line with NUL bytes.
+    Binary,
+    /// JSON that does not parse or is not an object.
+    InvalidJson,
+    /// A JSON record without a text field.
+    NoText,
+    /// A date that could not be used.
+    Date,
+}
+
+impl WarningKind {
+    /// The short name shown in the summary line (`empty 1, invalid JSON 1`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::Unreadable => "unreadable",
+            WarningKind::Empty => "empty",
+            WarningKind::Truncated => "truncated",
+            WarningKind::ReEncoded => "re-encoded",
+            WarningKind::Binary => "binary",
+            WarningKind::InvalidJson => "invalid JSON",
+            WarningKind::NoText => "no text",
+            WarningKind::Date => "date",
+        }
+    }
+}
+
+impl std::fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Warning {
@@ -88,7 +131,7 @@ impl Warning {
     pub fn skip(
         path: &str,
         record: Option<usize>,
-        kind: &'static str,
+        kind: WarningKind,
         reason: impl Into<String>,
     ) -> Warning {
         Warning {
@@ -104,7 +147,7 @@ impl Warning {
     pub fn note(
         path: &str,
         record: Option<usize>,
-        kind: &'static str,
+        kind: WarningKind,
         reason: impl Into<String>,
     ) -> Warning {
         Warning {
@@ -223,9 +266,12 @@ pub fn discover(roots: &[PathBuf], exclude: Option<&Path>) -> Result<Discovery, 
                     } else {
                         err.to_string()
                     };
-                    found
-                        .warnings
-                        .push(Warning::skip(&path, None, "unreadable", reason));
+                    found.warnings.push(Warning::skip(
+                        &path,
+                        None,
+                        WarningKind::Unreadable,
+                        reason,
+                    ));
                     continue;
                 }
             };
@@ -268,6 +314,13 @@ pub trait RecordSink: Sync {
     fn record(&self, record: RawRecord);
     /// Takes one warning.
     fn warn(&self, warning: Warning);
+    /// Takes a record, or the warning that says why there is none.
+    fn take(&self, outcome: Result<RawRecord, Warning>) {
+        match outcome {
+            Ok(record) => self.record(record),
+            Err(warning) => self.warn(warning),
+        }
+    }
 }
 
 /// Counts what one file yields, so that a file with no article in it and no
@@ -287,7 +340,7 @@ impl RecordSink for FileSink<'_> {
 
     fn warn(&self, warning: Warning) {
         // One note per file for re-encoded lines, not one per line.
-        if warning.kind == "re-encoded" && self.re_encoded.swap(true, Ordering::Relaxed) {
+        if warning.kind == WarningKind::ReEncoded && self.re_encoded.swap(true, Ordering::Relaxed) {
             return;
         }
         self.warnings.fetch_add(1, Ordering::Relaxed);
@@ -338,7 +391,7 @@ pub fn read_file(file: &InputFile, sink: &dyn RecordSink) {
         sink.warn(Warning::skip(
             &path,
             None,
-            "empty",
+            WarningKind::Empty,
             "no article in this file, skipped",
         ));
     }
@@ -351,7 +404,7 @@ fn read_file_into(file: &InputFile, path: &str, sink: &dyn RecordSink) {
             return sink.warn(Warning::skip(
                 path,
                 None,
-                "unreadable",
+                WarningKind::Unreadable,
                 describe_io_error(&e),
             ))
         }
@@ -371,7 +424,7 @@ pub fn read_from(
     sink: &dyn RecordSink,
 ) {
     let warn =
-        |kind: &'static str, reason: String| sink.warn(Warning::skip(path, None, kind, reason));
+        |kind: WarningKind, reason: String| sink.warn(Warning::skip(path, None, kind, reason));
     if kind == FileKind::JsonLines {
         return read_json_lines(reader, path, sink);
     }
@@ -385,7 +438,7 @@ pub fn read_from(
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
     {
-        return warn("unreadable", describe_io_error(&e));
+        return warn(WarningKind::Unreadable, describe_io_error(&e));
     }
     if bytes.len() as u64 > limit {
         bytes.truncate(limit as usize);
@@ -398,7 +451,7 @@ pub fn read_from(
         sink.warn(Warning::note(
             path,
             None,
-            "truncated",
+            WarningKind::Truncated,
             format!(
                 "larger than {0} MiB; only the first {0} MiB are indexed",
                 MAX_FILE_BYTES >> 20
@@ -408,16 +461,19 @@ pub fn read_from(
     let text = match decode(&bytes) {
         Decoded::Text(text, note) => {
             if let Some(note) = note {
-                sink.warn(Warning::note(path, None, "re-encoded", note));
+                sink.warn(Warning::note(path, None, WarningKind::ReEncoded, note));
             }
             text
         }
         Decoded::Binary => {
-            return warn("binary", "binary file (contains NUL bytes), skipped".into())
+            return warn(
+                WarningKind::Binary,
+                "binary file (contains NUL bytes), skipped".into(),
+            )
         }
     };
     if text.trim().is_empty() {
-        return warn("empty", "empty file, skipped".into());
+        return warn(WarningKind::Empty, "empty file, skipped".into());
     }
     match kind {
         FileKind::Text => sink.record(RawRecord {
@@ -524,16 +580,13 @@ fn read_json(text: &str, path: &str, sink: &dyn RecordSink) {
             return sink.warn(Warning::skip(
                 path,
                 Some(e.line()),
-                "invalid JSON",
+                WarningKind::InvalidJson,
                 format!("invalid JSON: {e}"),
             ))
         }
     };
     match value {
-        Value::Object(map) => match record_from_json(map, path, None) {
-            Ok(r) => sink.record(r),
-            Err(w) => sink.warn(w),
-        },
+        Value::Object(map) => sink.take(record_from_json(map, path, None)),
         Value::Array(items) => {
             for (i, item) in items.into_iter().enumerate() {
                 let outcome = match item {
@@ -541,20 +594,17 @@ fn read_json(text: &str, path: &str, sink: &dyn RecordSink) {
                     _ => Err(Warning::skip(
                         path,
                         Some(i + 1),
-                        "invalid JSON",
+                        WarningKind::InvalidJson,
                         "array element is not a JSON object",
                     )),
                 };
-                match outcome {
-                    Ok(r) => sink.record(r),
-                    Err(w) => sink.warn(w),
-                }
+                sink.take(outcome)
             }
         }
         _ => sink.warn(Warning::skip(
             path,
             None,
-            "invalid JSON",
+            WarningKind::InvalidJson,
             "expected a JSON object or an array of objects",
         )),
     }
@@ -571,7 +621,7 @@ fn read_json_lines(file: impl Read, path: &str, sink: &dyn RecordSink) {
                 return sink.warn(Warning::skip(
                     path,
                     None,
-                    "unreadable",
+                    WarningKind::Unreadable,
                     describe_io_error(&e),
                 ));
             }
@@ -579,17 +629,14 @@ fn read_json_lines(file: impl Read, path: &str, sink: &dyn RecordSink) {
             sink.warn(Warning::note(
                 path,
                 None,
-                "re-encoded",
+                WarningKind::ReEncoded,
                 "UTF-16 text, decoded",
             ));
             let lines: Vec<(usize, &str)> =
                 text.lines().enumerate().map(|(i, l)| (i + 1, l)).collect();
             lines.par_iter().for_each(|(n, line)| {
                 if let Some(outcome) = parse_json_line(line.as_bytes(), path, *n, sink) {
-                    match outcome {
-                        Ok(r) => sink.record(r),
-                        Err(w) => sink.warn(w),
-                    }
+                    sink.take(outcome)
                 }
             });
             return;
@@ -618,7 +665,7 @@ fn read_json_lines(file: impl Read, path: &str, sink: &dyn RecordSink) {
                     sink.warn(Warning::skip(
                         path,
                         Some(line_no + 1),
-                        "unreadable",
+                        WarningKind::Unreadable,
                         format!("read error: {}", describe_io_error(&e)),
                     ));
                     done = true;
@@ -628,10 +675,7 @@ fn read_json_lines(file: impl Read, path: &str, sink: &dyn RecordSink) {
         }
         batch.par_iter().for_each(|(n, bytes)| {
             if let Some(outcome) = parse_json_line(bytes, path, *n, sink) {
-                match outcome {
-                    Ok(r) => sink.record(r),
-                    Err(w) => sink.warn(w),
-                }
+                sink.take(outcome)
             }
         });
     }
@@ -648,7 +692,12 @@ fn parse_json_line(
     let text = match decode(bytes) {
         Decoded::Text(t, note) => {
             if let Some(note) = note {
-                sink.warn(Warning::note(path, Some(line), "re-encoded", note));
+                sink.warn(Warning::note(
+                    path,
+                    Some(line),
+                    WarningKind::ReEncoded,
+                    note,
+                ));
             }
             t
         }
@@ -656,7 +705,7 @@ fn parse_json_line(
             return Some(Err(Warning::skip(
                 path,
                 Some(line),
-                "binary",
+                WarningKind::Binary,
                 "binary data (NUL bytes)",
             )))
         }
@@ -670,13 +719,13 @@ fn parse_json_line(
         Ok(_) => Err(Warning::skip(
             path,
             Some(line),
-            "invalid JSON",
+            WarningKind::InvalidJson,
             "not a JSON object",
         )),
         Err(e) => Err(Warning::skip(
             path,
             Some(line),
-            "invalid JSON",
+            WarningKind::InvalidJson,
             format!("invalid JSON: {e}"),
         )),
     })
@@ -705,7 +754,7 @@ fn record_from_json(
         return Err(Warning::skip(
             path,
             record,
-            "no text",
+            WarningKind::NoText,
             "no text: expected a non-empty `body`, `text` or `content` field",
         ));
     };
@@ -816,7 +865,7 @@ mod tests {
         let warnings = sink.warnings.lock().unwrap();
         let kinds: Vec<(&str, &str)> = warnings
             .iter()
-            .map(|w| (w.path.rsplit('/').next().unwrap(), w.kind))
+            .map(|w| (w.path.rsplit('/').next().unwrap(), w.kind.as_str()))
             .collect();
         assert!(kinds.contains(&("e.jsonl", "empty")), "{kinds:?}");
         assert!(kinds.contains(&("a.json", "empty")), "{kinds:?}");
@@ -851,7 +900,7 @@ mod tests {
         );
         let warnings = sink.warnings.lock().unwrap();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert_eq!(warnings[0].kind, "truncated");
+        assert_eq!(warnings[0].kind, WarningKind::Truncated);
         let records = sink.records.lock().unwrap();
         assert!(records[0].body.ends_with('é'));
     }

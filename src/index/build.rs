@@ -30,7 +30,7 @@ use super::meta::{incompatibility, read_meta, write_atomically, write_meta, Inde
 use super::schema::{build_schema, register_analyzers, to_document, Fields};
 use crate::error::{shown, SearchError};
 use crate::extract::{extract, ExtractContext};
-use crate::ingest::{self, InputFile, RawRecord, RecordSink, Warning};
+use crate::ingest::{self, InputFile, RawRecord, RecordSink, Warning, WarningKind};
 
 /// Per-file state kept beside the index.
 const FILES_FILE: &str = "search-files.json";
@@ -330,7 +330,7 @@ impl RecordSink for Writer<'_> {
         let (path, number) = (record.path.clone(), record.record);
         let (article, notes) = extract(record, &self.ctx);
         for note in notes {
-            self.warn(Warning::note(&path, number, "date", note));
+            self.warn(Warning::note(&path, number, WarningKind::Date, note));
         }
         match self
             .writer
@@ -351,7 +351,7 @@ impl RecordSink for Writer<'_> {
                 .skipped
                 .lock()
                 .expect("lock")
-                .entry(warning.kind.to_string())
+                .entry(warning.kind.as_str().to_string())
                 .or_default() += 1;
         } else {
             self.warnings.fetch_add(1, Ordering::Relaxed);
