@@ -69,11 +69,7 @@ fn stdout(cli: &Cli) -> anstream::AutoStream<std::io::StdoutLock<'static>> {
 }
 
 fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
-    let idx = open_index(&cli.index)?;
-    let results = output::rounded(run_query(&idx, &args.to_request())?);
-    for warning in &results.warnings {
-        eprintln!("search: warning: {warning}");
-    }
+    let (idx, results) = search(cli, &args.to_request())?;
     let mut out = stdout(cli);
     if args.json {
         output::print_json(&mut out, &results)?;
@@ -83,6 +79,19 @@ fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
     out.flush()?;
     exit_without_closing(idx);
     Ok(Exit::success_if(results.total > 0))
+}
+
+/// Opens the index and runs a search, with its warnings on stderr.
+fn search(
+    cli: &Cli,
+    request: &search::query::QueryRequest,
+) -> Result<(search::index::SearchIndex, search::query::SearchResults)> {
+    let idx = open_index(&cli.index)?;
+    let results = output::rounded(run_query(&idx, request)?);
+    for warning in &results.warnings {
+        eprintln!("search: warning: {warning}");
+    }
+    Ok((idx, results))
 }
 
 /// Leaves the index to the end of the process instead of closing it: closing
@@ -265,11 +274,7 @@ fn eval(cli: &Cli, args: &EvalArgs) -> Result<ExitCode> {
 }
 
 fn facets(cli: &Cli, args: &FacetsArgs) -> Result<ExitCode> {
-    let idx = open_index(&cli.index)?;
-    let results = output::rounded(run_query(&idx, &args.to_request())?);
-    for warning in &results.warnings {
-        eprintln!("search: warning: {warning}");
-    }
+    let (idx, results) = search(cli, &args.to_request())?;
     let facet = match args.kind {
         FacetKind::Company => output::Facet::Company,
         FacetKind::Year => output::Facet::Year,
