@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use search::query::{DateBound, QueryRequest, SortOrder};
+use search::query::{DateBound, MatchMode, QueryRequest, SortOrder};
 
 const ABOUT: &str = "Fast local full-text search for news articles, with company and year facets.";
 
@@ -313,6 +313,19 @@ pub struct FilterArgs {
     /// Only articles from this year or day (2025, 2025-06-30) or earlier
     #[arg(long, value_name = "DATE")]
     pub until: Option<DateBound>,
+
+    /// What the count and facets of several words describe: articles with all the words (when any has them all), or with any
+    #[arg(long = "match", value_enum, value_name = "RULE", default_value_t = Match::All)]
+    pub match_mode: Match,
+}
+
+/// `--match` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Match {
+    /// Count articles with every word (those with some are still listed after them)
+    All,
+    /// Count every article with any of the words
+    Any,
 }
 
 impl FilterArgs {
@@ -324,6 +337,10 @@ impl FilterArgs {
             year: self.year,
             since: self.since,
             until: self.until,
+            match_mode: match self.match_mode {
+                Match::All => MatchMode::All,
+                Match::Any => MatchMode::Any,
+            },
             ..QueryRequest::default()
         }
     }

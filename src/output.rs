@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::article::DateSource;
 use crate::index::BuildSummary;
-use crate::query::{AppliedFilters, FacetCount, Hit, SearchResults};
+use crate::query::{AppliedFilters, FacetCount, Hit, MatchMode, SearchResults};
 use crate::text::sanitize_for_terminal;
 
 const TITLE: Style = Style::new().effects(Effects::BOLD);
@@ -58,7 +58,8 @@ pub fn print_results(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
 }
 
 /// The line saying how many articles matched the query and filters
-/// (`3 matching articles for "layoffs" (company Amazon)`), then `extra`
+/// (`3 matching articles for "layoffs" (company Amazon)`, or `17 articles
+/// match all words for "ipod sales" (332 more match some)`), then `extra`
 /// and the time.
 fn print_count_line(out: &mut dyn Write, r: &SearchResults, extra: &str) -> io::Result<()> {
     let what = if r.query.trim().is_empty() {
@@ -66,11 +67,22 @@ fn print_count_line(out: &mut dyn Write, r: &SearchResults, extra: &str) -> io::
     } else {
         format!(" for \"{}\"", sanitize_for_terminal(r.query.trim()))
     };
+    let mut notes = describe_filters(r);
+    let counted = if r.counted == MatchMode::All && r.partial > 0 {
+        notes.push(format!("{} more match some", r.partial));
+        let verb = if r.total == 1 { "matches" } else { "match" };
+        format!("{} {verb} all words", plural(r.total, "article"))
+    } else {
+        plural(r.total, "matching article")
+    };
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join(", "))
+    };
     writeln!(
         out,
-        "{DIM}{}{what}{}{extra} ({} ms){DIM:#}",
-        plural(r.total, "matching article"),
-        describe_filters(r),
+        "{DIM}{counted}{what}{notes}{extra} ({} ms){DIM:#}",
         r.took_ms
     )
 }
@@ -80,7 +92,8 @@ fn plural(n: u64, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-fn describe_filters(r: &SearchResults) -> String {
+/// The filters applied, in words (`company Amazon`, `years 2004-2005`).
+fn describe_filters(r: &SearchResults) -> Vec<String> {
     let mut parts = Vec::new();
     if !r.filters.companies.is_empty() {
         parts.push(format!("company {}", r.filters.companies.join(" or ")));
@@ -99,11 +112,7 @@ fn describe_filters(r: &SearchResults) -> String {
         (None, Some(b)) => parts.push(format!("until {b}")),
         (None, None) => {}
     }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", parts.join(", "))
-    }
+    parts
 }
 
 fn print_hit(out: &mut dyn Write, hit: &Hit) -> io::Result<()> {

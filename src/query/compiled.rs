@@ -17,6 +17,10 @@ pub(super) struct MainQuery {
     pub ranked: Box<dyn Query>,
     /// The same documents as `ranked`, unscored and as cheap as possible.
     pub matching: Box<dyn Query>,
+    /// The documents with all the words, unscored: for a plain query of
+    /// several words ranked in tiers, whose count and facets describe them
+    /// ([`super::MatchMode::All`]).
+    pub all_words: Option<Box<dyn Query>>,
     /// The bonus of one tier (0 when not tiered).
     pub tier_step: Score,
     /// What snippets mark.
@@ -31,6 +35,7 @@ impl MainQuery {
         MainQuery {
             ranked: Box::new(AllQuery),
             matching: Box::new(AllQuery),
+            all_words: None,
             tier_step: 0.0,
             marks: None,
             plan: None,

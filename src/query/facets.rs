@@ -43,6 +43,7 @@ pub(super) fn year_counts(counts: BTreeMap<u64, u64>) -> Vec<FacetCount> {
 pub(super) type FacetFruit = (BTreeMap<u64, u64>, Vec<FacetCount>);
 
 /// Counts years and companies of the matching documents from fast fields.
+#[derive(Clone)]
 pub(super) struct FacetCollector {
     /// How many companies to name, most mentioned first.
     pub(super) company_limit: usize,

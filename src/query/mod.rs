@@ -27,6 +27,7 @@
 //! | `hit.rs` | stored fields and snippets of the hits shown |
 //! | `guard.rs` | engine panics turned into errors |
 
+mod collect;
 mod compiled;
 mod facets;
 mod filter;
@@ -39,22 +40,21 @@ mod words;
 
 use std::time::Instant;
 
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Query};
+use tantivy::collector::TopDocs;
 use tantivy::schema::Value;
-use tantivy::{DocAddress, Order, Score, TantivyDocument};
+use tantivy::{Score, TantivyDocument};
 
 use crate::error::SearchError;
 use crate::index::SearchIndex;
 use compiled::MainQuery;
 use facets::{year_counts, FacetCollector};
-use filter::{filter_clauses, resolve_filters, with_filters, year_span};
+use filter::{filter_clauses, resolve_filters, year_span};
 use guard::guarded;
 use syntax::search_failure;
 
 pub use request::{
-    AppliedFilters, DateBound, FacetCount, Facets, Hit, Idf, QueryRequest, Ranking, SearchResults,
-    Snippet, SortOrder,
+    AppliedFilters, DateBound, FacetCount, Facets, Hit, Idf, MatchMode, QueryRequest, Ranking,
+    SearchResults, Snippet, SortOrder,
 };
 pub use syntax::uses_query_syntax;
 pub use words::MAX_TIERED_TERMS;
@@ -78,17 +78,8 @@ fn run_query_with(
     let text = req.text.trim();
 
     let num_docs = searcher.num_docs();
-    let MainQuery {
-        ranked,
-        matching,
-        tier_step,
-        marks,
-        plan,
-    } = main_query(idx, &searcher, text, req.literal, &req.ranking)?;
-
+    let main = main_query(idx, &searcher, text, req.literal, &req.ranking)?;
     let (filters, warnings) = resolve_filters(req, &searcher, f, &idx.dir);
-    let filter_clauses = filter_clauses(&filters, f);
-
     let sort = if text.is_empty() {
         SortOrder::Date
     } else {
@@ -98,68 +89,46 @@ fn run_query_with(
         company_limit: req.company_facet_limit,
         files: std::sync::Arc::clone(&idx.facet_files),
     };
-    // Never ask the collector for more hits than there are documents.
-    let limit = req
-        .limit
-        .min((num_docs as usize).saturating_sub(req.offset));
-    // Counts and facets alone, or hits by date, need which documents match,
-    // not how well: the unscored query lets tantivy walk the postings in
-    // blocks. Ranked hits come with counts in one pass (a separate pass for
-    // the top hits measured slower).
-    let scored = limit > 0 && sort == SortOrder::Relevance;
-    let query = with_filters(if scored { ranked } else { matching }, &filter_clauses);
-    let searched = guarded(|| {
-        let failed = |e| search_failure(text, e);
-        Ok(if limit == 0 {
-            let (total, facets) = searcher
-                .search(&query, &(Count, facet_collector))
-                .map_err(failed)?;
-            (total, facets, Vec::new())
-        } else if sort == SortOrder::Date {
-            let range = TopDocs::with_limit(limit).and_offset(req.offset);
-            let by_date = range.order_by_u64_field("date_key", Order::Desc);
-            let (total, facets, top) = searcher
-                .search(&query, &(Count, facet_collector, by_date))
-                .map_err(failed)?;
-            let top: Vec<(Option<f32>, DocAddress)> =
-                top.into_iter().map(|(_, a)| (None, a)).collect();
-            (total, facets, top)
-        } else if let Some(plan) = plan.as_ref().filter(|_| one_pass) {
-            let filter = (!filter_clauses.is_empty()).then(|| {
-                BooleanQuery::new(
-                    filter_clauses
-                        .iter()
-                        .map(|(o, q)| (*o, q.box_clone()))
-                        .collect(),
-                )
-            });
-            let filter = plain::Filter {
-                query: filter.as_ref().map(|f| f as &dyn Query),
-                years: year_span(&filters),
-            };
-            let found = plain::search(plan, &searcher, filter, &facet_collector, req.offset, limit)
-                .map_err(failed)?;
-            let top: Vec<(Option<f32>, DocAddress)> =
-                found.top.into_iter().map(|(s, a)| (Some(s), a)).collect();
-            (found.total, found.facets, top)
-        } else {
-            let range = TopDocs::with_limit(limit).and_offset(req.offset);
-            let (total, facets, top) = searcher
-                .search(&query, &(Count, facet_collector, range.order_by_score()))
-                .map_err(failed)?;
-            let top: Vec<(Option<f32>, DocAddress)> =
-                top.into_iter().map(|(s, a)| (Some(s), a)).collect();
-            (total, facets, top)
-        })
+    let queries = collect::Queries {
+        ranked: main.ranked.as_ref(),
+        matching: main.matching.as_ref(),
+        all_words: main
+            .all_words
+            .as_deref()
+            .filter(|_| req.match_mode == MatchMode::All),
+        plan: main.plan.as_ref().filter(|_| one_pass),
+    };
+    let wanted = collect::Wanted {
+        filters: &filter_clauses(&filters, f),
+        years: year_span(&filters),
+        sort,
+        offset: req.offset,
+        // Never ask a collector for more hits than there are documents.
+        limit: req
+            .limit
+            .min((num_docs as usize).saturating_sub(req.offset)),
+    };
+    let collected = guarded(|| {
+        collect::collect(&searcher, &queries, &wanted, &facet_collector)
+            .map_err(|e| search_failure(text, e))
     })?;
-    let (total, (years, companies), top) = searched;
-    let hits = hit::fetch_hits(idx, &searcher, marks, tier_step, top, req.offset)?;
+    let (years, companies) = collected.facets;
+    let hits = hit::fetch_hits(
+        idx,
+        &searcher,
+        main.marks,
+        main.tier_step,
+        collected.top,
+        req.offset,
+    )?;
 
     Ok(SearchResults {
         query: req.text.clone(),
         filters,
         sort,
-        total: total as u64,
+        total: collected.total as u64,
+        partial: collected.partial as u64,
+        counted: collected.counted,
         offset: req.offset,
         limit: req.limit,
         hits,
@@ -231,7 +200,8 @@ fn main_query(
 mod tests {
     use std::ops::Bound;
 
-    use tantivy::query::{AllQuery, RangeQuery, TermQuery};
+    use tantivy::collector::Count;
+    use tantivy::query::{AllQuery, Query, RangeQuery, TermQuery};
     use tantivy::schema::IndexRecordOption;
     use tantivy::Term;
 
@@ -323,7 +293,7 @@ mod tests {
             "nosuchword",
             "phones nosuchword",
         ];
-        let mut compared = 0;
+        let (mut compared, mut counted_all) = (0, 0);
         for text in queries {
             let years = |a, b| (Some(DateBound::Year(a)), Some(DateBound::Year(b)));
             let none = (None, None);
@@ -348,19 +318,34 @@ mod tests {
                     company_facet_limit: 10,
                     ..QueryRequest::default()
                 };
-                let fast = run_query_with(&idx, &req, true).unwrap();
-                let slow = run_query_with(&idx, &req, false).unwrap();
-                let hits = |r: &SearchResults| -> Vec<(String, Option<f32>)> {
-                    r.hits.iter().map(|h| (h.id.clone(), h.score)).collect()
-                };
-                assert_eq!(fast.total, slow.total, "{text} {req:?}");
-                assert_eq!(hits(&fast), hits(&slow), "{text} {req:?}");
-                assert_eq!(fast.facets.company, slow.facets.company, "{text}");
-                assert_eq!(fast.facets.year, slow.facets.year, "{text}");
-                compared += fast.hits.len();
+                for match_mode in [MatchMode::All, MatchMode::Any] {
+                    let req = QueryRequest {
+                        match_mode,
+                        ..req.clone()
+                    };
+                    let fast = run_query_with(&idx, &req, true).unwrap();
+                    let slow = run_query_with(&idx, &req, false).unwrap();
+                    let hits = |r: &SearchResults| -> Vec<(String, Option<f32>)> {
+                        r.hits.iter().map(|h| (h.id.clone(), h.score)).collect()
+                    };
+                    assert_eq!(fast.total, slow.total, "{text} {req:?}");
+                    assert_eq!(fast.partial, slow.partial, "{text} {req:?}");
+                    assert_eq!(fast.counted, slow.counted, "{text} {req:?}");
+                    assert_eq!(hits(&fast), hits(&slow), "{text} {req:?}");
+                    assert_eq!(fast.facets.company, slow.facets.company, "{text}");
+                    assert_eq!(fast.facets.year, slow.facets.year, "{text}");
+                    if fast.counted == MatchMode::All {
+                        counted_all += 1;
+                    }
+                    compared += fast.hits.len();
+                }
             }
         }
         assert!(compared > 500, "the queries find hits ({compared})");
+        assert!(
+            counted_all > 10,
+            "the all-words rule is exercised ({counted_all})"
+        );
     }
 
     #[test]

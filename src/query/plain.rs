@@ -220,7 +220,10 @@ fn admits_about(top: &TopHits, bound: Score) -> bool {
 /// What a search gives: the number of matches, the facets, and the hits
 /// asked for, best first.
 pub(super) struct Searched {
+    /// Documents with any of the words.
     pub total: usize,
+    /// Documents with all of the words.
+    pub total_all: usize,
     pub facets: FacetFruit,
     pub top: Vec<(Score, DocAddress)>,
 }
@@ -232,6 +235,8 @@ pub(super) struct Filter<'a> {
     /// When `query` keeps just these years: a segment with a facet file
     /// checks each article's year there instead.
     pub years: Option<std::ops::RangeInclusive<u16>>,
+    /// Count facets only for documents with all the words.
+    pub all_words_facets: bool,
 }
 
 /// Searches `plan` with an optional filter (a query that only selects):
@@ -268,18 +273,20 @@ pub(super) fn search(
         years: filter.years,
     };
     let k = offset + limit;
+    let all_only = filter.all_words_facets;
     let segments = searcher.segment_readers();
     let outcomes = searcher.index().search_executor().map(
         |(ord, reader): (usize, &SegmentReader)| {
-            search_segment(plan, &weights, facets, ord as u32, reader, k)
+            search_segment(plan, &weights, facets, ord as u32, reader, k, all_only)
         },
         segments.iter().enumerate(),
     )?;
-    let mut total = 0;
+    let (mut total, mut total_all) = (0, 0);
     let mut fruits = Vec::with_capacity(outcomes.len());
     let mut top = TopHitsAcross::new(k);
-    for (ord, (count, fruit, hits)) in outcomes.into_iter().enumerate() {
-        total += count;
+    for (ord, (counts, fruit, hits)) in outcomes.into_iter().enumerate() {
+        total += counts.any;
+        total_all += counts.all;
         fruits.push(fruit);
         for (score, doc) in hits {
             top.push(score, DocAddress::new(ord as u32, doc));
@@ -287,6 +294,7 @@ pub(super) fn search(
     }
     Ok(Searched {
         total,
+        total_all,
         facets: facets.merge_fruits(fruits)?,
         top: top.into_sorted(offset),
     })
@@ -324,40 +332,59 @@ impl TopHitsAcross {
 }
 
 type SegmentOutcome = (
-    usize,
+    Counts,
     <SegmentFacets as SegmentCollector>::Fruit,
     Vec<(Score, DocId)>,
 );
+
+/// How many documents of a segment have any of the words, and all of them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    any: usize,
+    all: usize,
+}
 
 /// The matches of a segment's search: which documents it keeps besides
 /// the words, how many it kept, and their facets.
 struct Matches<'a> {
     keep: Keep<'a>,
-    count: usize,
+    counts: Counts,
+    /// Facets count only documents with all the words.
+    all_only: bool,
     facets: SegmentFacets,
 }
 
 impl Matches<'_> {
-    /// Counts `doc`, a document with the words, if it is kept; true if so.
+    /// Counts `doc`, a document with the words (`all_words`: all of them),
+    /// if it is kept; true if so.
     #[inline]
-    fn add(&mut self, doc: DocId) -> bool {
+    fn add(&mut self, doc: DocId, all_words: bool) -> bool {
         let kept = self.keep.keeps(doc);
-        if kept {
-            self.count += 1;
+        if kept && self.count(all_words) {
             self.facets.collect(doc, 0.0);
         }
         kept
     }
 
-    /// Counts `docs`, all kept.
+    /// Counts a kept document (`all_words`: with all the words); true if
+    /// its facets are to be counted.
+    #[inline]
+    fn count(&mut self, all_words: bool) -> bool {
+        self.counts.any += 1;
+        self.counts.all += usize::from(all_words);
+        all_words || !self.all_only
+    }
+
+    /// Counts `docs`, all kept and all with every word.
     fn add_kept(&mut self, docs: &[DocId]) {
-        self.count += docs.len();
+        self.counts.any += docs.len();
+        self.counts.all += docs.len();
         self.facets.collect_block(docs);
     }
 
     /// What the segment gives, with the top hits of `ranker`.
     fn finish(self, ranker: Ranker) -> SegmentOutcome {
-        (self.count, self.facets.harvest(), ranker.top.into_sorted())
+        (self.counts, self.facets.harvest(), ranker.top.into_sorted())
     }
 }
 
@@ -368,6 +395,7 @@ fn search_segment(
     ord: u32,
     reader: &SegmentReader,
     k: usize,
+    all_only: bool,
 ) -> tantivy::Result<SegmentOutcome> {
     let mut words: Vec<WordCursors> = Vec::with_capacity(plan.words.len());
     for ((word, body), title) in plan.words.iter().zip(&weights.body).zip(&weights.title) {
@@ -396,7 +424,8 @@ fn search_segment(
                 .as_ref()
                 .map(|(file, years)| (file.arrays(), years.clone())),
         },
-        count: 0,
+        counts: Counts::default(),
+        all_only,
         facets: facets.for_segment(ord, reader)?,
     };
     let filter = weights.filter.as_ref().filter(|_| year_file.is_none());
@@ -446,16 +475,14 @@ fn search_word_by_word(
                 continue;
             }
         }
-        if matches.add(doc) && ranker.top.k > 0 {
+        let all_words = ranker.words.iter().all(|w| w.body.doc() == doc);
+        if matches.add(doc, all_words) && ranker.top.k > 0 {
             // The best this document can score from the words it has, at
             // their largest: most documents stop here.
-            let mut all_words = true;
             let mut bound: Score = 0.0;
             for w in ranker.words.iter() {
                 if w.body.doc() == doc {
                     bound += w.body_max + w.title_max;
-                } else {
-                    all_words = false;
                 }
             }
             if admits_about(&ranker.top, bound + ranker.tier_bonus(all_words)) {
@@ -592,10 +619,12 @@ fn search_window_by_window(mut ranker: Ranker, mut matches: Matches<'_>) -> Segm
                 if !matches.keep.keeps(doc) {
                     continue;
                 }
-                matched.push(doc);
+                let all_words = words_here == all;
+                if matches.count(all_words) {
+                    matched.push(doc);
+                }
                 // Most documents are out at once: even their best possible
                 // BM25 with the tiers they may reach stays below the list.
-                let all_words = words_here == all;
                 if !admits_about(&ranker.top, best_bm25 + ranker.tier_bonus(all_words)) {
                     continue;
                 }
@@ -605,7 +634,7 @@ fn search_window_by_window(mut ranker: Ranker, mut matches: Matches<'_>) -> Segm
                 ranker.offer(doc, &body_scores, all_words);
             }
         }
-        matches.add_kept(&matched);
+        matches.facets.collect_block(&matched);
     }
     matches.finish(ranker)
 }

@@ -123,6 +123,20 @@ pub enum SortOrder {
     Date,
 }
 
+/// Which articles the count and the facets of a plain query of several
+/// words describe. Either way every article with any of the words is listed,
+/// those with all of them first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchMode {
+    /// The articles with every word, when at least one article has them all
+    /// (else every article with any of them).
+    #[default]
+    All,
+    /// Every article with any of the words.
+    Any,
+}
+
 /// A search as the library takes it (the CLI converts its flags into this).
 #[derive(Debug, Clone, Default)]
 pub struct QueryRequest {
@@ -146,6 +160,8 @@ pub struct QueryRequest {
     pub company_facet_limit: usize,
     /// Read the text as plain words even if it contains query syntax.
     pub literal: bool,
+    /// Which articles the count and the facets describe.
+    pub match_mode: MatchMode,
     /// How plain queries are ranked.
     pub ranking: Ranking,
 }
@@ -219,8 +235,18 @@ pub struct SearchResults {
     pub filters: AppliedFilters,
     /// Order of the hits.
     pub sort: SortOrder,
-    /// Number of matching articles.
+    /// Number of matching articles: with `match` all, those with every
+    /// word; else every article the query matches.
     pub total: u64,
+    /// Articles listed after the `total` ones that have only some of the
+    /// words (0 unless `match` is all).
+    pub partial: u64,
+    /// What `total` and the facets count: `all` (the articles with every
+    /// word of a plain query of several words) or `any` (every article the
+    /// query matches: one word, query syntax, `--match any`, or no article
+    /// with all the words).
+    #[serde(rename = "match")]
+    pub counted: MatchMode,
     /// Hits skipped.
     pub offset: usize,
     /// Hits asked for.

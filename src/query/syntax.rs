@@ -24,6 +24,7 @@ pub(super) fn compile(
     Ok(MainQuery {
         matching: query.box_clone(),
         ranked: query,
+        all_words: None,
         tier_step: 0.0,
         marks: Some(marks),
         plan: None,

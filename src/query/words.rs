@@ -66,6 +66,7 @@ pub(super) fn compile(
         return MainQuery {
             ranked: Box::new(EmptyQuery),
             matching: Box::new(EmptyQuery),
+            all_words: None,
             tier_step: 0.0,
             marks: Some(Marks {
                 words: HashSet::new(),
@@ -119,6 +120,7 @@ pub(super) fn compile(
         return MainQuery {
             ranked: any,
             matching,
+            all_words: None,
             tier_step: 0.0,
             marks: Some(marks),
             plan: Some(PlainPlan {
@@ -154,6 +156,7 @@ pub(super) fn compile(
     MainQuery {
         ranked: Box::new(ranked),
         matching,
+        all_words: Some(body_terms(&plan_words, Occur::Must)),
         tier_step: step,
         marks: Some(marks),
         plan: Some(PlainPlan {
