@@ -292,22 +292,7 @@ fn run_query_with(
     let main = main_query(idx, &searcher, text, req.literal, &req.ranking)?;
 
     let (filters, warnings) = resolve_filters(req, &searcher, f, &idx.dir);
-    let mut filter_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    if !filters.companies.is_empty() {
-        let any_company: Vec<(Occur, Box<dyn Query>)> = filters
-            .companies
-            .iter()
-            .map(|c| {
-                let term = Term::from_field_text(f.company, &c.to_lowercase());
-                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                (Occur::Should, q)
-            })
-            .collect();
-        filter_clauses.push((Occur::Must, filter(BooleanQuery::new(any_company))));
-    }
-    if let Some(dates) = date_filter(filters.since, filters.until, f) {
-        filter_clauses.push((Occur::Must, filter(dates)));
-    }
+    let filter_clauses = filter_clauses(&filters, f);
 
     let sort = if text.is_empty() {
         SortOrder::Date
@@ -411,6 +396,77 @@ fn run_query_with(
         },
         warnings,
         took_ms: (started.elapsed().as_secs_f64() * 1e5).round() / 100.0,
+    })
+}
+
+/// The zero-score `Must` clauses that keep only the articles passing `filters`.
+fn filter_clauses(filters: &AppliedFilters, f: Fields) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if !filters.companies.is_empty() {
+        let any_company: Vec<(Occur, Box<dyn Query>)> = filters
+            .companies
+            .iter()
+            .map(|c| {
+                let term = Term::from_field_text(f.company, &c.to_lowercase());
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, q)
+            })
+            .collect();
+        clauses.push((Occur::Must, filter(BooleanQuery::new(any_company))));
+    }
+    if let Some(dates) = date_filter(filters.since, filters.until, f) {
+        clauses.push((Occur::Must, filter(dates)));
+    }
+    clauses
+}
+
+/// The articles a request matches, unranked: the same query text and
+/// filters as [`run_query`] reads them (company aliases resolved), for
+/// visiting every match segment by segment (`search export`).
+pub struct Selection {
+    /// Selects the matching documents (no useful scores).
+    pub query: Box<dyn Query>,
+    /// The filters as applied.
+    pub filters: AppliedFilters,
+    /// Things the user should know, e.g. a `--company` no article mentions.
+    pub warnings: Vec<String>,
+    /// The query text, for error messages.
+    text: String,
+}
+
+impl Selection {
+    /// The selection's weight for `searcher`, scoring disabled; errors that
+    /// only show when a query runs (`nosuchfield:*`) become one-line errors.
+    pub fn weight(
+        &self,
+        searcher: &tantivy::Searcher,
+    ) -> Result<Box<dyn tantivy::query::Weight>, SearchError> {
+        self.query
+            .weight(tantivy::query::EnableScoring::disabled_from_searcher(
+                searcher,
+            ))
+            .map_err(|e| search_failure(&self.text, e))
+    }
+}
+
+/// What `req` selects (its text, companies, year and dates; limit, offset,
+/// sort and ranking do not matter), as [`run_query`] would count it.
+pub fn select(idx: &SearchIndex, req: &QueryRequest) -> Result<Selection, SearchError> {
+    let searcher = idx.reader.searcher();
+    let text = req.text.trim();
+    let main = main_query(idx, &searcher, text, req.literal, &req.ranking)?;
+    let (filters, warnings) = resolve_filters(req, &searcher, idx.fields, &idx.dir);
+    let clauses = filter_clauses(&filters, idx.fields);
+    let query: Box<dyn Query> = if clauses.is_empty() {
+        main.matching
+    } else {
+        Box::new(with_filters(main.matching, &clauses))
+    };
+    Ok(Selection {
+        query,
+        filters,
+        warnings,
+        text: text.to_string(),
     })
 }
 
