@@ -629,6 +629,97 @@ mod tests {
         assert_eq!(doc["date_source"], "unknown");
     }
 
+    /// Visiting the selection segment by segment finds exactly the articles
+    /// `run_query` lists for the same request (the reference), in an index of
+    /// several segments with a deleted document.
+    #[test]
+    fn streamed_selection_is_what_search_query_lists() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let corpus = tmp.path().join("news");
+        std::fs::create_dir(&corpus).unwrap();
+        let companies = ["Amazon Web Services", "Meta", "Google", "Barclays"];
+        let write = |i: usize| {
+            std::fs::write(
+                corpus.join(format!("a{i:03}.txt")),
+                format!(
+                    "Story {i} about shares\n\n date 20{:02}-0{}-1{} {} said shares rose{}.\n",
+                    10 + i % 12,
+                    1 + i % 9,
+                    i % 10,
+                    companies[i % 4],
+                    if i % 3 == 0 { " at the office" } else { "" }
+                ),
+            )
+            .unwrap();
+        };
+        let build = || {
+            let opts = crate::index::BuildOptions {
+                index_dir: tmp.path().join("idx"),
+                paths: vec![corpus.clone()],
+                memory_bytes: 50 << 20,
+                writer_threads: 1,
+                rebuild: false,
+                companies_file: None,
+            };
+            crate::index::build_index(&opts, &crate::index::Silent).unwrap();
+        };
+        (0..60).for_each(write);
+        build();
+        (60..100).for_each(write);
+        build();
+        std::fs::write(corpus.join("a007.txt"), "Rewritten\n\nNo shares here.\n").unwrap();
+        build();
+        let idx = crate::index::open_index(&tmp.path().join("idx")).unwrap();
+        let searcher = idx.reader.searcher();
+        assert!(searcher.segment_readers().len() >= 2);
+        assert!(searcher
+            .segment_readers()
+            .iter()
+            .any(|s| s.num_deleted_docs() > 0));
+        let requests = [
+            QueryRequest::default(),
+            QueryRequest {
+                text: "office".into(),
+                ..QueryRequest::default()
+            },
+            QueryRequest {
+                companies: vec!["AWS".into()],
+                since: Some(crate::query::DateBound::Year(2014)),
+                ..QueryRequest::default()
+            },
+            QueryRequest {
+                text: "shares -office".into(),
+                until: "2016-05-01".parse().ok(),
+                ..QueryRequest::default()
+            },
+        ];
+        for req in requests {
+            let reference = crate::query::run_query(
+                &idx,
+                &QueryRequest {
+                    limit: 1000,
+                    ..req.clone()
+                },
+            )
+            .unwrap();
+            let mut expected: Vec<String> = reference.hits.iter().map(|h| h.id.clone()).collect();
+            expected.sort();
+            let selection = crate::query::select(&idx, &req).unwrap();
+            let weight = selection.weight(&searcher).unwrap();
+            let mut streamed = Vec::new();
+            let n = for_each_article(&searcher, &idx.fields, weight.as_ref(), |a| {
+                streamed.push(a.id);
+                Ok(())
+            })
+            .unwrap();
+            streamed.sort();
+            assert!(!expected.is_empty(), "{req:?}");
+            assert_eq!(streamed, expected, "{req:?}");
+            assert_eq!(n, reference.total);
+            assert_eq!(count(&searcher, weight.as_ref()).unwrap(), reference.total);
+        }
+    }
+
     #[test]
     fn prepare_dir_refuses_foreign_files_and_clears_its_own() {
         let tmp = tempfile::TempDir::new().unwrap();
