@@ -17,6 +17,7 @@ Examples:
   search query layoffs --company Amazon --year 2025
   search query --company AWS            every Amazon article, newest first
   search query '\"exact phrase\" -amazon' --json
+  search export --to quickwit qw/       index config, documents and commands for Quickwit
 
 Exit status:
   0  results found (query) or every file indexed (index)

@@ -320,11 +320,6 @@ pub fn print_export_summary(
         .as_ref()
         .map(|n| format!(" (index `{n}`)"))
         .unwrap_or_default();
-    let rate = if s.seconds > 0.0 {
-        (s.articles as f64 / s.seconds).round()
-    } else {
-        0.0
-    };
     let timestamp = match (s.target, &s.timestamp_field) {
         (crate::export::Target::Quickwit, None) if s.articles > 0 => format!(
             "; no timestamp_field: {} without a day",
@@ -344,10 +339,11 @@ pub fn print_export_summary(
     };
     writeln!(
         out,
-        "exported {} for {} to {to}{name}: {}, {size}{timestamp}; {:.2} s, {rate} articles/s",
+        "exported {} for {} to {to}{name}: {}, {size}{timestamp}; {:.2} s, {} articles/s",
         plural(s.articles, "article"),
         s.target.as_str(),
         plural(s.files.len() as u64, "file"),
         s.seconds,
+        s.articles_per_second,
     )
 }

@@ -103,6 +103,8 @@ pub struct ExportSummary {
     pub timestamp_field: Option<String>,
     /// Seconds spent.
     pub seconds: f64,
+    /// Articles written per second.
+    pub articles_per_second: f64,
     /// Things the user should know.
     pub warnings: Vec<String>,
 }
@@ -413,6 +415,7 @@ pub fn export(
         files: Vec::new(),
         timestamp_field: None,
         seconds: 0.0,
+        articles_per_second: 0.0,
         warnings: selection.warnings.clone(),
     };
     let mut each = |visit: &mut dyn FnMut(&StoredArticle) -> Result<(), SearchError>| {
@@ -433,7 +436,13 @@ pub fn export(
             &mut summary,
         )?,
     }
-    summary.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    let seconds = started.elapsed().as_secs_f64();
+    summary.seconds = (seconds * 1000.0).round() / 1000.0;
+    summary.articles_per_second = if seconds > 0.0 {
+        (summary.articles as f64 / seconds).round()
+    } else {
+        0.0
+    };
     Ok(summary)
 }
 
@@ -647,7 +656,11 @@ mod tests {
                     1 + i % 9,
                     i % 10,
                     companies[i % 4],
-                    if i % 3 == 0 { " at the office" } else { "" }
+                    if i.is_multiple_of(3) {
+                        " at the office"
+                    } else {
+                        ""
+                    }
                 ),
             )
             .unwrap();

@@ -192,9 +192,8 @@ pub(crate) fn export(
         .extend(files.paths.iter().map(|p| p.display().to_string()));
     if oversized > 0 {
         summary.warnings.push(format!(
-            "{oversized} article{} larger than --max-bytes ({max_bytes}) on {} own, each in a file of its own",
+            "{oversized} article{} larger than --max-bytes ({max_bytes} bytes): written alone, in a bulk file over the limit",
             if oversized == 1 { " is" } else { "s are" },
-            if oversized == 1 { "its" } else { "their" },
         ));
     }
     write_file(
