@@ -142,7 +142,7 @@ fn quickwit_export_holds_every_article_in_the_mapping() {
     let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
     assert!(readme.contains("quickwit index create --index-config index-config.yaml"));
     assert!(readme.contains("quickwit index ingest --index news --input-path articles.ndjson"));
-    assert!(readme.contains("not against a running Quickwit"));
+    assert!(readme.contains("not been tried on a running Quickwit"));
 }
 
 #[test]

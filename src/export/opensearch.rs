@@ -102,10 +102,11 @@ Written by `search export --to opensearch` ({articles} articles). Files:
   an `index` action line then the document, per article; each file ends
   with a newline and is at most the `--max-bytes` given to the export.
 
-These files were checked against the documented `_bulk` grammar and
-mapping format (every line parses; actions and documents alternate; every
-document field is mapped), not against a running server: none was available
-where they were written.
+The format of these files is tested (`tests/export.rs` in `search`)
+against the documented `_bulk` grammar and mapping format: every line
+parses, actions and documents alternate, every document field is mapped. It
+has not been tried on a running OpenSearch or Elasticsearch: none was
+available where `search` was developed.
 
 ## Create the index and load the articles
 

@@ -160,18 +160,21 @@ pub fn index_config(name: &str, timestamped: bool) -> IndexConfig {
 /// The README written beside the files.
 pub fn readme(name: &str, summary: &ExportSummary) -> String {
     let timestamp = match summary.timestamp_field {
-        Some(_) => "Every exported article has a day, so `published` is the index's \
-                    `timestamp_field`: Quickwit prunes splits by it and time-range queries \
+        Some(_) => "Every exported article has a day, so `published` is the index's\n\
+                    `timestamp_field`: Quickwit prunes splits by it, and time-range queries\n\
                     on it are cheap."
             .to_string(),
-        None => format!(
-            "{} of the {} exported articles have no known day, so the config sets no \
-             `timestamp_field` (Quickwit uses it to prune splits by time, and older \
-             versions reject documents without it). Filter by time with a range on \
-             `published` or a term on `year` instead.",
-            summary.articles - summary.dated,
-            summary.articles
-        ),
+        None => {
+            let undated = summary.articles - summary.dated;
+            format!(
+                "{undated} of the {} exported articles {} no known day, so the config sets\n\
+                 no `timestamp_field` (Quickwit uses it to prune splits by time, and older\n\
+                 versions reject documents without it). Filter by time with a range on\n\
+                 `published` or a term on `year` instead.",
+                summary.articles,
+                if undated == 1 { "has" } else { "have" }
+            )
+        }
     };
     format!(
         r#"# Quickwit export of a `search` index
@@ -181,10 +184,11 @@ Written by `search export --to quickwit` ({articles} articles). Files:
 * `{CONFIG_FILE}`: the index config (config version {CONFIG_VERSION}, index `{name}`).
 * `{ARTICLES_FILE}`: one document per line, in that mapping.
 
-These files were checked against Quickwit's documented index-config and
-ingest formats (the YAML parses and holds the documented keys; every line is
-a JSON document with only mapped fields), not against a running Quickwit:
-none was available where they were written.
+The format of these files is tested (`tests/export.rs` in `search`)
+against Quickwit's documented index config and ingest formats: the YAML
+parses and holds the documented keys, every line is a JSON document with
+only mapped fields. It has not been tried on a running Quickwit: none was
+available where `search` was developed.
 
 ## Create the index and ingest
 
