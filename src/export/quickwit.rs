@@ -10,8 +10,9 @@
 //! `datetime` read as RFC 3339; the rest raw text. The mode is `strict`, so a
 //! document with a field the mapping lacks is rejected rather than silently
 //! cut. `timestamp_field: published` is set only when every exported article
-//! has a day: Quickwit prunes splits by that field and older versions reject
-//! documents without it, and articles of unknown day are common in news.
+//! has a day: Quickwit prunes splits by that field and rejects a document
+//! without it ("timestamp field is required"), and articles of unknown day
+//! are common in news.
 
 use std::path::Path;
 
@@ -168,9 +169,9 @@ pub fn readme(name: &str, summary: &ExportSummary) -> String {
             let undated = summary.articles - summary.dated;
             format!(
                 "{undated} of the {} exported articles {} no known day, so the config sets\n\
-                 no `timestamp_field` (Quickwit uses it to prune splits by time, and older\n\
-                 versions reject documents without it). Filter by time with a range on\n\
-                 `published` or a term on `year` instead.",
+                 no `timestamp_field` (Quickwit prunes splits by it, and rejects a document\n\
+                 without it). Filter by time with a range on `published` or a term on\n\
+                 `year` instead.",
                 summary.articles,
                 if undated == 1 { "has" } else { "have" }
             )
