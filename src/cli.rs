@@ -17,6 +17,7 @@ Examples:
   search query layoffs --company Amazon --year 2025
   search query --company AWS            every Amazon article, newest first
   search query '\"exact phrase\" -amazon' --json
+  search export --to quickwit qw/       index config, documents and commands for Quickwit
 
 Exit status:
   0  results found (query) or every file indexed (index)
@@ -87,6 +88,67 @@ pub enum Command {
     /// Measure company extraction against hand labels: precision, recall, F1
     #[command(after_help = EVAL_COMPANIES_EXAMPLES)]
     EvalCompanies(EvalCompaniesArgs),
+    /// Write the articles out for Quickwit, OpenSearch/Elasticsearch, or as JSON lines
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Export(ExportArgs),
+}
+
+const EXPORT_EXAMPLES: &str = "\
+Examples:
+  search export --to quickwit qw/              index-config.yaml, articles.ndjson, README.md
+  search export --to opensearch os/ --name news --max-bytes 5000000
+  search export --to jsonl articles.jsonl      the articles as extracted, for anything else
+  search export --to jsonl - --company Amazon --since 2025 | jq .title
+  search export --to opensearch os/ layoffs --year 2025   only what the query matches
+
+Quickwit and OpenSearch folders get a README.md with the exact commands.
+A folder must be new, empty, or an earlier export of the same kind.
+Exit status: 0 articles exported, 1 nothing matched (the files are still written), 2 error.";
+
+/// `--to` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportTo {
+    /// Quickwit: index config (YAML), documents (NDJSON), README
+    Quickwit,
+    /// OpenSearch or Elasticsearch: mapping (JSON), _bulk files (NDJSON), README
+    Opensearch,
+    /// JSON lines, one article per line, readable by `search index`
+    Jsonl,
+}
+
+/// Arguments of `search export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to write
+    #[arg(long, value_enum, value_name = "TARGET")]
+    pub to: ExportTo,
+
+    /// Folder to write (quickwit, opensearch), or file (jsonl; - for standard output)
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+
+    /// Export only the articles matching this query (same syntax as `search query`)
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Index name in the engine (Quickwit index_id, OpenSearch index)
+    #[arg(long, value_name = "NAME", default_value = "news")]
+    pub name: String,
+
+    /// Largest _bulk file in bytes (opensearch) [default: 10000000]
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1024..))]
+    pub max_bytes: Option<u64>,
+
+    /// No progress bar and no summary line (warnings still go to stderr)
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Print the summary as JSON (on stderr when the export goes to standard output)
+    #[arg(long)]
+    pub json: bool,
 }
 
 const FACETS_EXAMPLES: &str = "\

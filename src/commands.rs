@@ -14,7 +14,8 @@ use search::output;
 use search::query::run_query;
 
 use crate::cli::{
-    Cli, Command, EvalArgs, EvalCompaniesArgs, FacetKind, FacetsArgs, IndexArgs, QueryArgs,
+    Cli, Command, EvalArgs, EvalCompaniesArgs, ExportArgs, ExportTo, FacetKind, FacetsArgs,
+    IndexArgs, QueryArgs,
 };
 
 /// How a command ended: the exit codes, chosen here only.
@@ -53,6 +54,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Facets(args) => facets(cli, args),
         Command::EvalCompanies(args) => eval_companies(cli, args),
         Command::Eval(args) => eval(cli, args),
+        Command::Export(args) => export(cli, args),
     }
 }
 
@@ -288,4 +290,81 @@ fn facets(cli: &Cli, args: &FacetsArgs) -> Result<ExitCode> {
     out.flush()?;
     exit_without_closing(idx);
     Ok(Exit::success_if(results.total > 0))
+}
+
+fn export(cli: &Cli, args: &ExportArgs) -> Result<ExitCode> {
+    use search::export::{ExportObserver, ExportOptions, Target, DEFAULT_MAX_BYTES};
+    let target = match args.to {
+        ExportTo::Quickwit => Target::Quickwit,
+        ExportTo::Opensearch => Target::Opensearch,
+        ExportTo::Jsonl => Target::Jsonl,
+    };
+    if args.max_bytes.is_some() && target != Target::Opensearch {
+        anyhow::bail!("--max-bytes applies to --to opensearch only");
+    }
+    let to_stdout = args.out == Path::new("-");
+    if to_stdout && target != Target::Jsonl {
+        anyhow::bail!(
+            "--to {} writes a folder; only --to jsonl can write to standard output",
+            target.as_str()
+        );
+    }
+    let idx = open_index(&cli.index)?;
+    let opts = ExportOptions {
+        target,
+        out: args.out.clone(),
+        name: args.name.clone(),
+        max_bytes: args.max_bytes.unwrap_or(DEFAULT_MAX_BYTES),
+        request: args.filters.request(&args.query),
+    };
+
+    /// A bar of articles written, on stderr.
+    struct Bar(ProgressBar);
+    impl ExportObserver for Bar {
+        fn start(&self, articles: u64) {
+            self.0.set_length(articles);
+        }
+        fn exported(&self) {
+            self.0.inc(1);
+        }
+    }
+    let bar = if !args.quiet && std::io::stderr().is_terminal() {
+        ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] [{bar:30}] {pos}/{len} articles ({per_sec}, ETA {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    let observer = Bar(bar);
+    let summary = search::export::export(&idx, &opts, &observer);
+    observer.0.finish_and_clear();
+    let summary = summary?;
+    for warning in &summary.warnings {
+        eprintln!("search: warning: {warning}");
+    }
+    // The articles may be on stdout: the summary goes to stderr then.
+    let mut out: Box<dyn Write> = if to_stdout {
+        Box::new(anstream::AutoStream::new(
+            std::io::stderr().lock(),
+            cli.color.choice(),
+        ))
+    } else {
+        Box::new(stdout(cli))
+    };
+    if args.json {
+        output::print_json(&mut out, &summary)?;
+    } else if !args.quiet {
+        output::print_export_summary(&mut out, &summary)?;
+    }
+    out.flush()?;
+    Ok(if summary.articles == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

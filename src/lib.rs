@@ -16,10 +16,12 @@
 //! * [`snippet`] picks and marks the best passage of each hit shown.
 //! * [`output`] prints results for people (colour on a terminal) or as JSON.
 //! * [`eval`] measures extraction against hand labels.
+//! * [`export`] writes the articles out for Quickwit, OpenSearch or as JSON lines.
 
 pub mod article;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod extract;
 pub mod index;
 pub mod ingest;

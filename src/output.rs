@@ -381,3 +381,42 @@ pub fn print_trec_metrics(out: &mut dyn Write, m: &crate::eval::Metrics) -> io::
         m.map, m.ndcg_10, m.p_10, m.recall_100, m.queries
     )
 }
+
+/// The one-line summary of `search export`.
+pub fn print_export_summary(
+    out: &mut dyn Write,
+    s: &crate::export::ExportSummary,
+) -> io::Result<()> {
+    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let name = s
+        .name
+        .as_ref()
+        .map(|n| format!(" (index `{n}`)"))
+        .unwrap_or_default();
+    let timestamp = match (s.target, &s.timestamp_field) {
+        (crate::export::Target::Quickwit, None) if s.articles > 0 => format!(
+            "; no timestamp_field: {} without a day",
+            plural(s.articles - s.dated, "article")
+        ),
+        _ => String::new(),
+    };
+    let size = if s.bytes < 1_000_000 {
+        format!("{:.1} kB", s.bytes as f64 / 1e3)
+    } else {
+        format!("{:.1} MB", s.bytes as f64 / 1e6)
+    };
+    let to = if s.out == "-" {
+        "standard output"
+    } else {
+        &s.out
+    };
+    writeln!(
+        out,
+        "exported {} for {} to {to}{name}: {}, {size}{timestamp}; {:.2} s, {} articles/s",
+        plural(s.articles, "article"),
+        s.target.as_str(),
+        plural(s.files.len() as u64, "file"),
+        s.seconds,
+        s.articles_per_second,
+    )
+}

@@ -186,3 +186,20 @@ fn the_count_line_says_how_many_more_match_some() {
         "{text}"
     );
 }
+
+#[test]
+fn export_of_a_query_takes_the_articles_it_counts() {
+    let dir = indexed();
+    let index = dir.path().join("idx");
+    let lines = |args: &[&str]| -> usize {
+        let out = search(&index)
+            .args(["export", "--to", "jsonl", "-", "-q"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().lines().count()
+    };
+    assert_eq!(lines(&["ipod sales"]), 2);
+    assert_eq!(lines(&["ipod sales", "--match", "any"]), 6);
+}

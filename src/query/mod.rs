@@ -26,6 +26,7 @@
 //! | `facets.rs` | counting years and companies over every match |
 //! | `hit.rs` | stored fields and snippets of the hits shown |
 //! | `guard.rs` | engine panics turned into errors |
+//! | `select.rs` | the articles a request selects, unranked (`search export`) |
 
 mod collect;
 mod compiled;
@@ -35,6 +36,7 @@ mod guard;
 mod hit;
 mod plain;
 mod request;
+mod select;
 mod syntax;
 mod words;
 
@@ -56,6 +58,7 @@ pub use request::{
     AppliedFilters, DateBound, FacetCount, Facets, Hit, Idf, MatchMode, QueryRequest, Ranking,
     SearchResults, Snippet, SortOrder,
 };
+pub use select::{select, Selection};
 pub use syntax::uses_query_syntax;
 pub use words::MAX_TIERED_TERMS;
 
