@@ -1,7 +1,7 @@
 //! Integration tests: they run the real `search` binary on `seeds/` and on the
 //! fixtures in `tests/data/`, each against its own temporary index.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -9,22 +9,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 mod common;
-use common::{repo, run_json, search};
-
-/// A temporary index built from `paths` (relative to the repository root).
-fn indexed(paths: &[&str]) -> TempDir {
-    let dir = TempDir::new().unwrap();
-    search(&dir.path().join("idx"))
-        .arg("index")
-        .args(paths)
-        .assert()
-        .success();
-    dir
-}
-
-fn idx(dir: &TempDir) -> PathBuf {
-    dir.path().join("idx")
-}
+use common::{idx, indexed, repo, run_json, search};
 
 fn query_json(dir: &TempDir, args: &[&str]) -> Value {
     run_json(&idx(dir), &[&["query"], args].concat())

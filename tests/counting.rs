@@ -10,12 +10,7 @@ mod common;
 use common::{run_json, search};
 
 fn indexed() -> TempDir {
-    let dir = TempDir::new().unwrap();
-    search(&dir.path().join("idx"))
-        .args(["index", "tests/data/counting"])
-        .assert()
-        .success();
-    dir
+    common::indexed(&["tests/data/counting"])
 }
 
 fn query(dir: &TempDir, args: &[&str]) -> Value {
@@ -197,7 +192,11 @@ fn export_of_a_query_takes_the_articles_it_counts() {
             .args(args)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap().lines().count()
     };
     assert_eq!(lines(&["ipod sales"]), 2);

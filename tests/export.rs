@@ -8,29 +8,13 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 use serde_json::Value;
-use tempfile::TempDir;
 
 mod common;
-use common::{run_json, search};
+use common::{idx, indexed, run_json, search};
 
 /// The fixtures: text, Markdown, JSON and JSON-lines articles, dated,
 /// undated and known only by their year.
 const CORPUS: &[&str] = &["seeds", "tests/data/news"];
-
-/// A temporary folder with an index of `paths` in `idx/`.
-fn indexed(paths: &[&str]) -> TempDir {
-    let dir = TempDir::new().unwrap();
-    search(&dir.path().join("idx"))
-        .arg("index")
-        .args(paths)
-        .assert()
-        .success();
-    dir
-}
-
-fn idx(dir: &TempDir) -> PathBuf {
-    dir.path().join("idx")
-}
 
 /// Runs `search export ARGS --json` on the index and returns its summary.
 fn export(index: &Path, args: &[&str]) -> Value {

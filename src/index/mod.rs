@@ -44,3 +44,18 @@ pub use schema::{
     TEXT_ANALYZER,
 };
 pub use stem::{stem_in_place, CachedStemmer};
+
+/// Indexes `corpus` into `index_dir` on one thread, as a test fixture
+/// (each call is one run, so one commit: several calls make several segments).
+#[cfg(test)]
+pub(crate) fn build_for_tests(index_dir: &std::path::Path, corpus: &std::path::Path) {
+    let opts = BuildOptions {
+        index_dir: index_dir.to_path_buf(),
+        paths: vec![corpus.to_path_buf()],
+        memory_bytes: 50 << 20,
+        writer_threads: 1,
+        rebuild: false,
+        companies_file: None,
+    };
+    build_index(&opts, &Silent).expect("the test corpus indexes");
+}

@@ -240,17 +240,7 @@ mod tests {
             )
             .unwrap();
         };
-        let build = || {
-            let opts = crate::index::BuildOptions {
-                index_dir: tmp.path().join("idx"),
-                paths: vec![corpus.clone()],
-                memory_bytes: 50 << 20,
-                writer_threads: 1,
-                rebuild: false,
-                companies_file: None,
-            };
-            crate::index::build_index(&opts, &crate::index::Silent).unwrap();
-        };
+        let build = || crate::index::build_for_tests(&tmp.path().join("idx"), &corpus);
         for i in 0..120 {
             write(i);
         }

@@ -32,3 +32,22 @@ pub fn run_json(index_dir: &Path, args: &[&str]) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).expect("--json prints JSON")
 }
+
+/// A temporary folder with an index of `paths` (relative to the repository
+/// root) in its `idx/`.
+#[allow(dead_code)]
+pub fn indexed(paths: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::TempDir::new().unwrap();
+    search(&dir.path().join("idx"))
+        .arg("index")
+        .args(paths)
+        .assert()
+        .success();
+    dir
+}
+
+/// The index folder of a temporary folder made by [`indexed`].
+#[allow(dead_code)]
+pub fn idx(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("idx")
+}
