@@ -456,18 +456,6 @@ fn errors_are_one_line_with_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("run `search index` first"))
         .stderr(predicate::function(one_line));
-    search(&idx(&dir))
-        .args(["query", "layoffs \"return to"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("query syntax error at character"))
-        .stderr(predicate::function(one_line));
-    search(&idx(&dir))
-        .args(["query", "nosuchfield:amazon"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("unknown field `nosuchfield`"))
-        .stderr(predicate::function(one_line));
     // Nested thousands deep, a query used to overflow the stack.
     let nested = format!("{}amazon{}", "(".repeat(5000), ")".repeat(5000));
     search(&idx(&dir))
@@ -482,12 +470,11 @@ fn errors_are_one_line_with_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::function(one_line));
+    // A long chain of NOTs: only the last one has an operand, the others are words.
     search(&idx(&dir))
         .args(["query", &format!("a {}amazon", "NOT ".repeat(20_000))])
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains("NOT operators"))
-        .stderr(predicate::function(one_line));
+        .code(1);
     search(&idx(&dir))
         .args(["index", "no/such/folder"])
         .assert()

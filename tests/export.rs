@@ -501,9 +501,9 @@ fn bad_uses_fail_in_one_line() {
                 "--to".into(),
                 "jsonl".into(),
                 "-".into(),
-                "nosuchfield:x".into(),
+                format!("{}x{}", "(".repeat(100), ")".repeat(100)),
             ],
-            "unknown field",
+            "parentheses nest 100 deep",
         ),
     ];
     for (args, message) in cases {

@@ -27,6 +27,8 @@ pub(super) struct MainQuery {
     pub marks: Option<Marks>,
     /// A plain list of words, searched in one pass (`plain.rs`) when ranked.
     pub plan: Option<PlainPlan>,
+    /// What was read differently from the grammar (`pasted.rs`), for the user.
+    pub notes: Vec<String>,
 }
 
 impl MainQuery {
@@ -39,6 +41,7 @@ impl MainQuery {
             tier_step: 0.0,
             marks: None,
             plan: None,
+            notes: Vec::new(),
         }
     }
 }

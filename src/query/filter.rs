@@ -120,6 +120,46 @@ pub(super) fn date_filter(
     })
 }
 
+/// Company names as an index knows them: any alias to its canonical name.
+/// Without a user company file names resolve by scanning the built-in list;
+/// the full gazetteer is loaded only for a user file or a hint.
+pub(super) struct CompanyNames<'a> {
+    dir: &'a std::path::Path,
+    has_user_file: bool,
+    full: std::cell::OnceCell<std::borrow::Cow<'static, Gazetteer>>,
+}
+
+impl<'a> CompanyNames<'a> {
+    /// The names of the index in `dir`.
+    pub fn new(dir: &'a std::path::Path) -> CompanyNames<'a> {
+        CompanyNames {
+            dir,
+            has_user_file: dir.join(crate::index::USER_COMPANIES_FILE).exists(),
+            full: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The index's full gazetteer (with its user file), loaded once.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        self.full.get_or_init(|| {
+            crate::index::index_gazetteer(self.dir)
+                .map(|(g, _)| g)
+                .unwrap_or(std::borrow::Cow::Borrowed(Gazetteer::builtin()))
+        })
+    }
+
+    /// The canonical name of `name` (any alias, any case), or `name` itself
+    /// (whitespace folded) when no company has it.
+    pub fn canonical(&self, name: &str) -> String {
+        if self.has_user_file {
+            self.gazetteer().canonical(name).map(str::to_string)
+        } else {
+            Gazetteer::builtin_canonical(name).map(str::to_string)
+        }
+        .unwrap_or_else(|| crate::text::squash_whitespace(name))
+    }
+}
+
 /// Resolves company names to canonical ones and years to a range. A company
 /// that no article mentions gets a warning, with the closest known name.
 pub(super) fn resolve_filters(
@@ -131,27 +171,13 @@ pub(super) fn resolve_filters(
     let mut companies: Vec<String> = Vec::new();
     let mut warnings = Vec::new();
     if !req.companies.is_empty() {
-        // Without a user company file, names resolve by scanning the built-in
-        // list; the full gazetteer is loaded only for a user file or a hint.
-        let has_user_file = dir.join(crate::index::USER_COMPANIES_FILE).exists();
-        let full = std::cell::OnceCell::new();
-        let gazetteer = || {
-            full.get_or_init(|| {
-                crate::index::index_gazetteer(dir)
-                    .map(|(g, _)| g)
-                    .unwrap_or(std::borrow::Cow::Borrowed(Gazetteer::builtin()))
-            })
-        };
+        let names = CompanyNames::new(dir);
         for name in &req.companies {
-            let canonical = if has_user_file {
-                gazetteer().canonical(name).map(str::to_string)
-            } else {
-                Gazetteer::builtin_canonical(name).map(str::to_string)
-            }
-            .unwrap_or_else(|| crate::text::squash_whitespace(name));
+            let canonical = names.canonical(name);
             let term = Term::from_field_text(f.company, &canonical.to_lowercase());
             if searcher.doc_freq(&term).unwrap_or(0) == 0 {
-                let hint = gazetteer()
+                let hint = names
+                    .gazetteer()
                     .closest(&canonical)
                     .filter(|c| !c.eq_ignore_ascii_case(&canonical))
                     .map(|c| format!(" (did you mean {c}?)"))

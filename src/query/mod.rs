@@ -19,6 +19,7 @@
 //! |---|---|
 //! | `request.rs` | [`QueryRequest`], [`Ranking`], [`DateBound`]; [`SearchResults`], [`Hit`], [`Facets`] |
 //! | `syntax.rs` | queries in tantivy's syntax: detection, parsing, marks, errors |
+//! | `pasted.rs` | pasted text made safe: only the documented syntax is syntax |
 //! | `words.rs` | a plain list of words as tiered BM25 queries |
 //! | `compiled.rs` | what either becomes: the queries a search runs, what snippets mark |
 //! | `filter.rs` | company and date filters |
@@ -34,6 +35,7 @@ mod facets;
 mod filter;
 mod guard;
 mod hit;
+mod pasted;
 mod plain;
 mod request;
 mod select;
@@ -82,7 +84,8 @@ fn run_query_with(
 
     let num_docs = searcher.num_docs();
     let main = main_query(idx, &searcher, text, req.literal, &req.ranking)?;
-    let (filters, warnings) = resolve_filters(req, &searcher, f, &idx.dir);
+    let (filters, mut warnings) = resolve_filters(req, &searcher, f, &idx.dir);
+    warnings.extend(main.notes.iter().cloned());
     let sort = if text.is_empty() {
         SortOrder::Date
     } else {
@@ -182,7 +185,10 @@ pub fn rank_ids(
 }
 
 /// Compiles the text: everything when empty, tantivy's syntax when the text
-/// uses it (and `literal` is off), else plain words.
+/// uses the documented syntax (and `literal` is off), else plain words.
+/// Whatever the grammar would have read differently from what was typed
+/// (an unclosed quote, a colon after a word that is no field) is read as
+/// words; the notes say so.
 fn main_query(
     idx: &SearchIndex,
     searcher: &tantivy::Searcher,
@@ -190,13 +196,30 @@ fn main_query(
     literal: bool,
     ranking: &Ranking,
 ) -> Result<MainQuery, SearchError> {
-    Ok(if text.is_empty() {
-        MainQuery::everything()
-    } else if !literal && uses_query_syntax(text) {
-        syntax::compile(idx, text, ranking)?
-    } else {
-        words::compile(idx, searcher, text, ranking)
-    })
+    if text.is_empty() {
+        return Ok(MainQuery::everything());
+    }
+    if !literal && uses_query_syntax(text) {
+        let cleaned = pasted::clean(text);
+        let mut notes = cleaned.notes;
+        if cleaned.syntax {
+            match syntax::compile(idx, &cleaned.text, ranking) {
+                Ok(mut main) => {
+                    main.notes = notes;
+                    return Ok(main);
+                }
+                // What the cleaning missed is read as words, never an error.
+                Err(SearchError::QuerySyntax { message, .. }) => {
+                    notes.push(format!("read as plain words ({message})"));
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        let mut main = words::compile(idx, searcher, text, ranking);
+        main.notes = notes;
+        return Ok(main);
+    }
+    Ok(words::compile(idx, searcher, text, ranking))
 }
 
 #[cfg(test)]

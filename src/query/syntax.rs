@@ -7,7 +7,10 @@ use std::collections::HashSet;
 
 use tantivy::query::{Query, QueryParser, QueryParserError};
 
+use tantivy::query_grammar::{UserInputAst, UserInputLeaf};
+
 use super::compiled::{MainQuery, Marks};
+use super::filter::CompanyNames;
 use super::request::Ranking;
 use super::words::analyze;
 use crate::error::SearchError;
@@ -19,7 +22,7 @@ pub(super) fn compile(
     text: &str,
     ranking: &Ranking,
 ) -> Result<MainQuery, SearchError> {
-    let query = syntax_query(idx, text, ranking)?;
+    let query = syntax_query(idx, text, ranking, &CompanyNames::new(&idx.dir))?;
     let marks = marks(idx, text, query.as_ref());
     Ok(MainQuery {
         matching: query.box_clone(),
@@ -28,6 +31,7 @@ pub(super) fn compile(
         tier_step: 0.0,
         marks: Some(marks),
         plan: None,
+        notes: Vec::new(),
     })
 }
 
@@ -44,7 +48,9 @@ fn marks(idx: &SearchIndex, text: &str, query: &dyn Query) -> Marks {
             }
         }
     });
-    let (quoted, outside) = split_quoted(text);
+    // A quote escaped by `pasted::clean` is part of a word.
+    let unescaped = text.replace("\\\"", " ");
+    let (quoted, outside) = split_quoted(&unescaped);
     let mut phrase_only = HashSet::new();
     // The first exact quoted phrase of two words or more (not `"a b"~2`
     // or `"a b"*`, whose matches need not be the words side by side).
@@ -152,6 +158,7 @@ fn syntax_query(
     idx: &SearchIndex,
     text: &str,
     ranking: &Ranking,
+    companies: &CompanyNames<'_>,
 ) -> Result<Box<dyn Query>, SearchError> {
     // The parser and the search recurse once per level of parentheses and
     // per `NOT`: a query nested thousands deep would overflow the stack.
@@ -178,8 +185,33 @@ fn syntax_query(
         return Err(SearchError::syntax(text, pos, err.message.clone()));
     }
     parser(idx, ranking)
-        .build_query_from_user_input_ast(ast)
+        .build_query_from_user_input_ast(canonical_companies(ast, companies))
         .map_err(|e| explain_parser_error(text, e))
+}
+
+/// The query with each `company:` value replaced by its canonical name, so
+/// that `company:AWS` means Amazon as `--company AWS` does.
+fn canonical_companies(ast: UserInputAst, names: &CompanyNames<'_>) -> UserInputAst {
+    match ast {
+        UserInputAst::Clause(clauses) => UserInputAst::Clause(
+            clauses
+                .into_iter()
+                .map(|(occur, ast)| (occur, canonical_companies(ast, names)))
+                .collect(),
+        ),
+        UserInputAst::Boost(ast, boost) => {
+            UserInputAst::Boost(Box::new(canonical_companies(*ast, names)), boost)
+        }
+        UserInputAst::Leaf(leaf) => match *leaf {
+            UserInputLeaf::Literal(mut literal)
+                if literal.field_name.as_deref() == Some("company") =>
+            {
+                literal.phrase = names.canonical(&literal.phrase);
+                UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(literal)))
+            }
+            other => UserInputAst::Leaf(Box::new(other)),
+        },
+    }
 }
 
 /// Turns an error of the search itself into one the user can act on: a query

@@ -74,6 +74,7 @@ pub(super) fn compile(
                 phrase_only: HashSet::new(),
             }),
             plan: None,
+            notes: Vec::new(),
         };
     }
     // BM25's score of a term is idf × tf-part; a boost of idf'/idf turns
@@ -128,6 +129,7 @@ pub(super) fn compile(
                 phrase: Vec::new(),
                 step: 0.0,
             }),
+            notes: Vec::new(),
         };
     }
     // The tiers only select documents, and `body` holds the headline too, so
@@ -164,6 +166,7 @@ pub(super) fn compile(
             phrase,
             step,
         }),
+        notes: Vec::new(),
     }
 }
 
