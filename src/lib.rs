@@ -9,6 +9,8 @@
 //!
 //! * [`ingest`] finds article files, decodes them and parses txt/md/json/jsonl
 //!   into [`ingest::RawRecord`]s.
+//! * [`markup`] decodes HTML entities, strips markup, reads Markdown and
+//!   HTML pages as text.
 //! * [`extract`] turns a raw record into an [`article::Article`]: title, date,
 //!   year and the companies it mentions.
 //! * [`index`] owns the schema, builds the index and opens it for reading.
@@ -23,6 +25,7 @@ pub mod eval;
 pub mod extract;
 pub mod index;
 pub mod ingest;
+pub mod markup;
 pub mod output;
 pub mod query;
 pub mod snippet;
