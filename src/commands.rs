@@ -14,7 +14,8 @@ use search::output;
 use search::query::run_query;
 
 use crate::cli::{
-    Cli, Command, EvalArgs, EvalCompaniesArgs, FacetKind, FacetsArgs, IndexArgs, QueryArgs,
+    Cli, Command, EvalArgs, EvalCompaniesArgs, EvalDatesArgs, FacetKind, FacetsArgs, IndexArgs,
+    QueryArgs,
 };
 
 /// Runs the subcommand and returns the exit code.
@@ -24,6 +25,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Query(args) => query(cli, args),
         Command::Facets(args) => facets(cli, args),
         Command::EvalCompanies(args) => eval_companies(cli, args),
+        Command::EvalDates(args) => eval_dates(cli, args),
         Command::Eval(args) => eval(cli, args),
     }
 }
@@ -194,6 +196,22 @@ fn eval_companies(cli: &Cli, args: &EvalCompaniesArgs) -> Result<ExitCode> {
     };
     out.flush()?;
     Ok(if articles == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn eval_dates(cli: &Cli, args: &EvalDatesArgs) -> Result<ExitCode> {
+    let eval = search::eval_dates::eval_dates(&args.labels, Path::new("."), &args.corpus)?;
+    let mut out = stdout(cli);
+    if args.json {
+        output::print_json(&mut out, &eval)?;
+    } else {
+        search::eval_dates::print_year_eval(&mut out, &eval, args.verbose)?;
+    }
+    out.flush()?;
+    Ok(if eval.articles == 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -17,11 +17,13 @@
 //! * [`query`] parses a query, applies filters, ranks and counts facets.
 //! * [`snippet`] picks and marks the best passage of each hit shown.
 //! * [`output`] prints results for people (colour on a terminal) or as JSON.
-//! * [`eval`] measures extraction against hand labels.
+//! * [`eval`] measures extraction against hand labels; [`eval_dates`] the
+//!   publication years.
 
 pub mod article;
 pub mod error;
 pub mod eval;
+pub mod eval_dates;
 pub mod extract;
 pub mod index;
 pub mod ingest;

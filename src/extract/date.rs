@@ -322,11 +322,19 @@ pub fn weekday_dates(text: &str) -> Vec<(i8, i8, Weekday)> {
         .collect()
 }
 
+/// A time of day written as four digits (`at 2005 GMT`, `1800 hrs`).
+static CLOCK_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:GMT|BST|UTC|CET|CEST|EST|EDT|CST|CDT|PST|PDT|ET|PT|IST|JST|hrs|hours|h)\b")
+        .expect("valid regex")
+});
+
 /// Every year from 1800 to `max_year` that `text` mentions as a number of its
-/// own (not `2,025`, `2025.5`, `$2025`, `room 2004b`).
+/// own (not `2,025`, `2025.5`, `$2025`, `room 2004b`, nor a time such as
+/// `2005 GMT`).
 pub fn years_mentioned(text: &str, max_year: i16) -> Vec<i16> {
     let mut years: Vec<i16> = YEAR
         .find_iter(text)
+        .filter(|m| !CLOCK_AFTER.is_match(&text[m.end()..]))
         .filter_map(|m| year_at(text, m, max_year))
         .collect();
     years.sort_unstable();
