@@ -198,11 +198,12 @@ pub fn print_year_eval(out: &mut dyn Write, eval: &YearEval, verbose: bool) -> i
     }
     writeln!(
         out,
-        "year precision {:.3}  coverage {:.3}  ({} articles; {} years shown: {} right, {} wrong; {} labelled years, {} not found)",
+        "year precision {:.3}  coverage {:.3}  ({} articles; {} {} shown: {} right, {} wrong; {} labelled years, {} not found)",
         eval.precision,
         eval.coverage,
         eval.articles,
         eval.shown_years,
+        if eval.shown_years == 1 { "year" } else { "years" },
         eval.right,
         eval.wrong,
         eval.labelled_years,
