@@ -532,7 +532,9 @@ fn parse_markdown(path: String, text: String) -> RawRecord {
             crate::markup::decode_entities(value.trim_matches('"').trim_matches('\'')).into_owned();
         match key.as_str() {
             "title" => record.title = Some(value),
-            "date" | "published" => record.date = Some(value),
+            "date" | "published" | "pubdate" | "published_at" | "date_published" => {
+                record.date.get_or_insert(value);
+            }
             "url" => record.url = Some(value),
             "source" => record.source = Some(value),
             "id" => record.id = Some(value),
@@ -723,7 +725,16 @@ fn record_from_json(
     };
     let body = take(&["body", "text", "content"]);
     let title = take(&["title", "headline"]);
-    let date = take(&["date", "published", "published_at", "publishedAt"]);
+    let date = take(&[
+        "date",
+        "published",
+        "published_at",
+        "publishedAt",
+        "pubDate",
+        "datePublished",
+        "published_date",
+        "publication_date",
+    ]);
     let url = take(&["url", "link"]);
     let source = take(&["source", "publisher"]);
     let id = take(&["id"]);

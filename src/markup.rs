@@ -214,6 +214,7 @@ struct Selectors {
     title: Selector,
     h1: Selector,
     published: Selector,
+    json_ld: Selector,
     time: Selector,
     canonical: Selector,
     og_url: Selector,
@@ -228,8 +229,9 @@ static SELECTORS: LazyLock<Selectors> = LazyLock::new(|| Selectors {
     title: selector("title"),
     h1: selector("h1"),
     published: selector(
-        r#"meta[property="article:published_time"], meta[name="article:published_time"], meta[itemprop="datePublished"], meta[name="pubdate"], meta[name="date"], meta[name="DC.date.issued"]"#,
+        r#"meta[property="article:published_time"], meta[name="article:published_time"], meta[property="og:published_time"], meta[itemprop="datePublished"], meta[name="pubdate"], meta[name="publish-date"], meta[name="publication_date"], meta[name="parsely-pub-date"], meta[name="date"], meta[name="DC.date.issued"], meta[name="dc.date"]"#,
     ),
+    json_ld: selector(r#"script[type="application/ld+json"]"#),
     time: selector("time[datetime]"),
     canonical: selector(r#"link[rel="canonical"]"#),
     og_url: selector(r#"meta[property="og:url"]"#),
@@ -272,7 +274,15 @@ pub fn parse_html_article(html: &str) -> HtmlArticle {
                 .find_map(|d| non_empty(d.to_string()))
         })
     };
+    let json_ld = || {
+        doc.select(&s.json_ld).find_map(|e| {
+            let value: serde_json::Value =
+                serde_json::from_str(&e.text().collect::<String>()).ok()?;
+            find_string(&value, "datePublished", 0)
+        })
+    };
     let date = meta(&s.published)
+        .or_else(json_ld)
         .or_else(|| time_in(main))
         .or_else(|| time_in(Some(doc.root_element())));
     let url = doc
@@ -302,6 +312,24 @@ pub fn parse_html_article(html: &str) -> HtmlArticle {
         url,
         source,
         body,
+    }
+}
+
+/// The first non-empty string under `key` anywhere in a JSON value (JSON-LD
+/// nests it in `@graph` lists), looked for at most a few levels deep.
+fn find_string(value: &serde_json::Value, key: &str, depth: usize) -> Option<String> {
+    use serde_json::Value;
+    if depth > 8 {
+        return None;
+    }
+    match value {
+        Value::Object(map) => map
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|s| non_empty(s.to_string()))
+            .or_else(|| map.values().find_map(|v| find_string(v, key, depth + 1))),
+        Value::Array(items) => items.iter().find_map(|v| find_string(v, key, depth + 1)),
+        _ => None,
     }
 }
 
@@ -401,6 +429,11 @@ mod tests {
         assert_eq!(a.title.as_deref(), Some("Plain title here"));
         assert_eq!(a.date.as_deref(), Some("2023-01-02"));
         assert_eq!(a.body, "Sub\n\nText Jan 2.");
+        let ld = r#"<html><head><script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", "datePublished": "2022-02-03T08:00:00+01:00"}]}</script></head><body><p>Body text.</p></body></html>"#;
+        assert_eq!(
+            parse_html_article(ld).date.as_deref(),
+            Some("2022-02-03T08:00:00+01:00")
+        );
         let deep = "<div>".repeat(5000) + "deep text";
         assert!(parse_html_article(&deep).body.contains("deep text"));
     }

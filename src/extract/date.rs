@@ -221,6 +221,13 @@ pub fn parse_date_field(s: &str) -> Option<WrittenDate> {
             }
         }
     }
+    // Unix time in seconds (10 digits) or milliseconds (13), as feeds give it.
+    if (s.len() == 10 || s.len() == 13) && s.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = s.parse().ok()?;
+        let seconds = if s.len() == 13 { n / 1000 } else { n };
+        let ts = jiff::Timestamp::from_second(seconds).ok()?;
+        return in_range(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date());
+    }
     None
 }
 
@@ -433,6 +440,9 @@ mod tests {
         );
         assert_eq!(parse_date_field("February 3, 2025"), Some(full(2025, 2, 3)));
         assert_eq!(parse_date_field("2004"), Some(WrittenDate::Year(2004)));
+        assert_eq!(parse_date_field("1706486400"), Some(full(2024, 1, 29)));
+        assert_eq!(parse_date_field("1706486400000"), Some(full(2024, 1, 29)));
+        assert_eq!(parse_date_field("12345"), None);
         assert_eq!(parse_date_field("soon"), None);
         // The date as written, not shifted to UTC.
         assert_eq!(
