@@ -28,7 +28,7 @@ pub const YEARS: std::ops::RangeInclusive<i16> = 1800..=2200;
 const MONTHS: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
 /// Optional label and weekday that may come before a date in a header line.
-const LABEL: &str = r"(?i)^\s*(?P<label>(?:date|dated|published|posted|updated|last updated|first published|modified)(?:\s+on)?\s*:?\s*)?(?:(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?";
+const LABEL: &str = r"(?i)^\s*(?P<label>(?:date|dated|published|posted|updated|last updated|last modified|first published|modified)(?:\s+on)?\s*:?\s*)?(?:(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?";
 
 /// How the parts of a date are found in a regex match.
 #[derive(Clone, Copy)]
@@ -281,9 +281,21 @@ pub fn dateline(line: &str) -> Option<(WrittenDate, usize)> {
     Some((date, place.end() + date_end + end.end()))
 }
 
+/// A byline followed by a date: `By Jane Smith | March 4, 2024`,
+/// `By Jane Smith, Reuters · 4 March 2024`.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:By|BY)\s+[^|·•—–\n]{1,80}?\s*[|·•—–]\s*").expect("valid regex")
+});
+
+/// Finds a date after a byline at the start of `line`.
+pub fn byline_date(line: &str) -> Option<WrittenDate> {
+    let by = BYLINE.find(line)?;
+    leading_date(&line[by.end()..]).map(|(date, _)| date)
+}
+
 /// Lines anywhere in the text that open with a publication cue.
 static CUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*(?:Published|Posted|Updated|Last updated|First published|Date published|PUBLISHED|POSTED|UPDATED)\b")
+    Regex::new(r"(?m)^[ \t]*(?:Published|Posted|Updated|Last updated|Last modified|First published|Date published|PUBLISHED|POSTED|UPDATED)\b")
         .expect("valid regex")
 });
 
@@ -468,6 +480,47 @@ mod tests {
             weekday_dates("Friday, Feb. 25 saw"),
             [(2, 25, Weekday::Friday)]
         );
+    }
+
+    #[test]
+    fn common_web_header_forms() {
+        for (line, d) in [
+            ("Published: Mon 4 Mar 2024 10.30 GMT", full(2024, 3, 4)),
+            (
+                "Last modified on Tue 5 Mar 2024 11.00 GMT",
+                full(2024, 3, 5),
+            ),
+            ("4 March 2024 · 3 min read", full(2024, 3, 4)),
+            ("Posted: 2024-03-04 10:30:00", full(2024, 3, 4)),
+            (
+                "March 4, 2024 / 10:30 AM / Updated 2 hours ago",
+                full(2024, 3, 4),
+            ),
+        ] {
+            assert_eq!(leading_date(line).map(|x| x.0), Some(d), "{line}");
+        }
+        for (line, d) in [
+            (
+                "NEW YORK, March 4 (Reuters) - Stocks rose",
+                WrittenDate::MonthDay(3, 4, None),
+            ),
+            (
+                "FRANKFURT, Germany, Jan. 3, 2025 -- Shares",
+                full(2025, 1, 3),
+            ),
+        ] {
+            assert_eq!(dateline(line).map(|x| x.0), Some(d), "{line}");
+        }
+        assert_eq!(dateline("WASHINGTON (AP) — The Senate voted"), None);
+        assert_eq!(
+            byline_date("By Jane Smith | March 4, 2024"),
+            Some(full(2024, 3, 4))
+        );
+        assert_eq!(
+            byline_date("By Jane Smith, Reuters · 4 March 2024 10:30 GMT"),
+            Some(full(2024, 3, 4))
+        );
+        assert_eq!(byline_date("By Jane Smith and John Doe"), None);
     }
 
     #[test]

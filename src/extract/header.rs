@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::date::{dateline, leading_date, WrittenDate};
+use super::date::{byline_date, dateline, leading_date, WrittenDate};
 
 /// How many non-empty lines at the top are searched for the headline.
 const HEADER_LINES: usize = 12;
@@ -117,6 +117,10 @@ pub fn split_header(text: &str) -> Header {
                 date = Some(found);
                 break;
             }
+            if let Some(found) = byline_date(content) {
+                date = Some(found);
+                continue;
+            }
         }
         if is_boilerplate(content) {
             continue;
@@ -143,6 +147,10 @@ pub fn split_header(text: &str) -> Header {
         } else if let Some((found, _)) = dateline(first_line) {
             // The dateline stays: it is the start of the first paragraph.
             date = Some(found);
+        } else if let Some(found) = byline_date(first_line) {
+            date = Some(found);
+            let skipped = body.len() - trimmed.len();
+            body = &body[skipped + first_line.len()..];
         }
     }
     let title = title.or_else(|| fallback_title(text));
@@ -230,6 +238,12 @@ mod tests {
         let h = split_header("NEW YORK, March 4, 2024 -- Stocks rose.\n");
         assert_eq!(h.date, Some(WrittenDate::Full(date(2024, 3, 4))));
         assert!(h.body.starts_with("NEW YORK"));
+        let h = split_header(
+            "Shares slide in London\n\nBy Jane Smith | March 4, 2024\n\nShares fell.\n",
+        );
+        assert_eq!(h.title.as_deref(), Some("Shares slide in London"));
+        assert_eq!(h.date, Some(WrittenDate::Full(date(2024, 3, 4))));
+        assert_eq!(h.body, "Shares fell.");
         // A headline with a comma and a date is not a dateline without the dash.
         let h = split_header("Markets, Jan 3 review of the week ahead\n\nText.");
         assert_eq!(h.date, None);

@@ -7,7 +7,7 @@
 //! | source | evidence | [`DateSource`] |
 //! |---|---|---|
 //! | metadata | a JSON `date` field, Markdown front matter, an HTML page's `article:published_time` or `<time datetime>` | `metadata` |
-//! | the article's own header | a date line (` date 2025-01-29 `, `Updated Feb 3, 2025`), a dateline (`LONDON, Jan 3, 2025 (Reuters) -`), a publication cue anywhere (`Published 3 March 2024`) | `explicit` |
+//! | the article's own header | a date line (` date 2025-01-29 `, `Updated Feb 3, 2025`), a dateline (`LONDON, Jan 3, 2025 (Reuters) -`), a dated byline (`By Jane Smith \| March 4, 2024`), a publication cue anywhere (`Published 3 March 2024`) | `explicit` |
 //! | the file's path | `2025/01/29/slug.txt`, `2025-01-29-slug.md`, `20250129_slug.json`, a year folder `2025/` | `path` |
 //!
 //! Two rules infer, and mark their result `inferred`:
