@@ -3,16 +3,25 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-/// How the publication date of an article was found.
+/// How the publication date of an article was found (see
+/// [`crate::extract::pubdate`] for the rules).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DateSource {
-    /// The article states the full date (a JSON `date` field or a dated header line).
+    /// The article's text states it: a header or date line, a dateline, a
+    /// publication cue (`Published 3 March 2024`).
     Explicit,
-    /// Part of the date was guessed: a `Feb 3` header whose year comes from the text,
-    /// or a year taken from the years the text mentions.
+    /// The input's metadata states it: a JSON `date` field, Markdown front
+    /// matter, an HTML page's `article:published_time` or `<time datetime>`.
+    Metadata,
+    /// The file's path gives it (`2025/01/29/slug.txt`, `2025-01-29-slug.md`,
+    /// a `2025/` folder).
+    Path,
+    /// A rule completed or found it: a month and day whose year comes from
+    /// other evidence, or a weekday date checked against the years the
+    /// article names.
     Inferred,
-    /// No date or year could be found.
+    /// No evidence of the date was found.
     Unknown,
 }
 
@@ -21,6 +30,8 @@ impl DateSource {
     pub fn as_str(self) -> &'static str {
         match self {
             DateSource::Explicit => "explicit",
+            DateSource::Metadata => "metadata",
+            DateSource::Path => "path",
             DateSource::Inferred => "inferred",
             DateSource::Unknown => "unknown",
         }
@@ -30,6 +41,8 @@ impl DateSource {
     pub fn parse(s: &str) -> DateSource {
         match s {
             "explicit" => DateSource::Explicit,
+            "metadata" => DateSource::Metadata,
+            "path" => DateSource::Path,
             "inferred" => DateSource::Inferred,
             _ => DateSource::Unknown,
         }

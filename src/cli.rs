@@ -73,7 +73,7 @@ impl Color {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build the index from folders and files of articles (.txt .md .json .jsonl .ndjson)
+    /// Build the index from folders and files of articles (.txt .md .html .json .jsonl .ndjson)
     #[command(after_help = INDEX_EXAMPLES)]
     Index(IndexArgs),
     /// Search the index: ranked hits with highlighted snippets, then company and year facets
@@ -91,6 +91,9 @@ pub enum Command {
     /// Write the articles out for Quickwit, OpenSearch/Elasticsearch, or as JSON lines
     #[command(after_help = EXPORT_EXAMPLES)]
     Export(ExportArgs),
+    /// Measure publication years against hand labels: precision and coverage
+    #[command(after_help = EVAL_DATES_EXAMPLES)]
+    EvalDates(EvalDatesArgs),
 }
 
 const EXPORT_EXAMPLES: &str = "\
@@ -147,6 +150,40 @@ pub struct ExportArgs {
     pub quiet: bool,
 
     /// Print the summary as JSON (on stderr when the export goes to standard output)
+    #[arg(long)]
+    pub json: bool,
+}
+
+const EVAL_DATES_EXAMPLES: &str = "\
+Examples:
+  search eval-dates                              labels in tests/data, BBC in ../shared/corpora
+  search eval-dates --verbose                    every article: label, year found, its source
+  search eval-dates --labels my-years.tsv --corpus ~/corpora --json
+
+Precision: years shown that equal the label (a year shown where none is
+labelled is wrong). Coverage: labelled years that are shown. Labelled articles
+whose file is not found are left out and counted.";
+
+/// Arguments of `search eval-dates`.
+#[derive(Debug, Args)]
+pub struct EvalDatesArgs {
+    /// Labels file: PATH<TAB>YEAR (empty when the text fixes none) per line
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "tests/data/year-labels.tsv"
+    )]
+    pub labels: PathBuf,
+
+    /// Folder that holds the labelled corpus (paths such as bbc/business/001.txt)
+    #[arg(long, value_name = "DIR", default_value = "../shared/corpora")]
+    pub corpus: PathBuf,
+
+    /// List every article: verdict, label, year found and where it came from
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Print the result as JSON
     #[arg(long)]
     pub json: bool,
 }

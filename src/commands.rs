@@ -14,8 +14,8 @@ use search::output;
 use search::query::run_query;
 
 use crate::cli::{
-    Cli, Command, EvalArgs, EvalCompaniesArgs, ExportArgs, ExportTo, FacetKind, FacetsArgs,
-    IndexArgs, QueryArgs,
+    Cli, Command, EvalArgs, EvalCompaniesArgs, EvalDatesArgs, ExportArgs, ExportTo, FacetKind,
+    FacetsArgs, IndexArgs, QueryArgs,
 };
 
 /// How a command ended: the exit codes, chosen here only.
@@ -53,6 +53,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Query(args) => query(cli, args),
         Command::Facets(args) => facets(cli, args),
         Command::EvalCompanies(args) => eval_companies(cli, args),
+        Command::EvalDates(args) => eval_dates(cli, args),
         Command::Eval(args) => eval(cli, args),
         Command::Export(args) => export(cli, args),
     }
@@ -225,6 +226,22 @@ fn eval_companies(cli: &Cli, args: &EvalCompaniesArgs) -> Result<ExitCode> {
     };
     out.flush()?;
     Ok(Exit::success_if(articles > 0))
+}
+
+fn eval_dates(cli: &Cli, args: &EvalDatesArgs) -> Result<ExitCode> {
+    let eval = search::eval_dates::eval_dates(&args.labels, Path::new("."), &args.corpus)?;
+    let mut out = stdout(cli);
+    if args.json {
+        output::print_json(&mut out, &eval)?;
+    } else {
+        search::eval_dates::print_year_eval(&mut out, &eval, args.verbose)?;
+    }
+    out.flush()?;
+    Ok(if eval.articles == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn eval(cli: &Cli, args: &EvalArgs) -> Result<ExitCode> {

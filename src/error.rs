@@ -29,7 +29,7 @@ pub enum SearchError {
     #[error("{}: no such file or directory", .0.display())]
     PathNotFound(PathBuf),
     /// No article could be read from the given paths.
-    #[error("no articles found in {0} (looked for .txt, .md, .json, .jsonl and .ndjson files)")]
+    #[error("no articles found in {0} (looked for .txt, .md, .html, .htm, .json, .jsonl and .ndjson files)")]
     NothingToIndex(String),
     /// The query could not be parsed.
     #[error("query syntax error at character {position} of `{query}`: {message}")]

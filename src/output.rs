@@ -122,11 +122,16 @@ fn print_hit(out: &mut dyn Write, hit: &Hit) -> io::Result<()> {
         hit.rank,
         sanitize_for_terminal(&hit.title)
     )?;
+    // Dates the article or its metadata state are shown as they are; those
+    // from the file's path or a rule say so.
+    let how = match hit.date_source {
+        DateSource::Inferred => " (inferred)",
+        DateSource::Path => " (from path)",
+        _ => "",
+    };
     let date = match (&hit.date, hit.year) {
-        (Some(d), _) if hit.date_source == DateSource::Inferred => format!("{d} (inferred)"),
-        (Some(d), _) => d.clone(),
-        (None, Some(y)) if hit.date_source == DateSource::Inferred => format!("{y} (inferred)"),
-        (None, Some(y)) => y.to_string(),
+        (Some(d), _) => format!("{d}{how}"),
+        (None, Some(y)) => format!("{y}{how}"),
         (None, None) => "date unknown".to_string(),
     };
     let companies = if hit.companies.is_empty() {

@@ -6,9 +6,9 @@
 //! `detected_companies`, which are there for other readers). Indexing the
 //! file again gives the same titles, days, years and companies; `date` is
 //! the day (`2025-01-29`) or, when only the year is known, the year
-//! (`"2026"`), and both read back as stated dates, so an `inferred` date
-//! becomes `explicit` on the way (`date_source` in the line keeps the
-//! original provenance).
+//! (`"2026"`), and both read back as dates given by the metadata, so the
+//! provenance becomes `metadata` on the way (`date_source` in the line keeps
+//! the original one).
 
 use std::path::Path;
 
@@ -39,7 +39,7 @@ pub struct JsonlRecord<'a> {
     pub path: &'a str,
     /// The year, when known.
     pub year: Option<u16>,
-    /// How the date was found: `explicit`, `inferred` or `unknown`.
+    /// How the date was found: `explicit`, `metadata`, `path`, `inferred` or `unknown`.
     pub date_source: &'static str,
     /// Canonical names of the companies mentioned.
     pub companies: &'a [String],
@@ -167,8 +167,8 @@ mod tests {
             assert_eq!(back.body, a.body);
             assert_eq!(back.date.date, a.date);
             assert_eq!(back.date.year.map(|y| y as u16), a.year);
-            // Any known date reads back as stated.
-            assert_eq!(back.date.source, DateSource::Explicit);
+            // Any known date reads back as given by the metadata.
+            assert_eq!(back.date.source, DateSource::Metadata);
             assert_eq!(back.companies, a.companies);
             assert_eq!(back.source, a.source);
         }

@@ -269,7 +269,7 @@ pub const FIELDS: &[(&str, FieldKind, bool, &str)] = &[
         "date_source",
         FieldKind::Keyword,
         false,
-        "explicit, inferred or unknown",
+        "explicit, metadata, path, inferred or unknown",
     ),
     ("url", FieldKind::Keyword, false, "the URL, if any"),
     ("source", FieldKind::Keyword, false, "the publisher, if any"),

@@ -229,8 +229,9 @@ the canonical name).
 
 {timestamp}
 
-`published` is the day at midnight UTC; `date_source` says whether the
-article stated it (`explicit`) or `search` inferred it (`inferred`).
+`published` is the day at midnight UTC; `date_source` says where it came
+from: the article's text (`explicit`), its metadata (`metadata`), its file's
+path (`path`), or a documented inference (`inferred`).
 
 ## Re-exporting
 

@@ -1,9 +1,13 @@
-//! Publication dates: parsing the date formats news uses, finding dated header
-//! lines, and inferring a year from the years an article mentions.
+//! Publication dates as written: the date formats news uses, dated header
+//! lines (` date 2025-01-29 `, `Updated Feb 3`), wire datelines
+//! (`LONDON, Jan 3 (Reuters) -`) and publication cues (`Published 3 March
+//! 2024`) anywhere in the text, and dates written with their weekday in
+//! running text (`on Saturday 20 November`). How these become an article's
+//! date is decided in [`super::pubdate`].
 
 use std::sync::LazyLock;
 
-use jiff::civil::Date;
+use jiff::civil::{Date, Weekday};
 use regex::Regex;
 
 /// A date as written: complete, a month and day whose year is missing, or a bare year.
@@ -11,8 +15,9 @@ use regex::Regex;
 pub enum WrittenDate {
     /// Year, month and day.
     Full(Date),
-    /// Month and day only (`Updated Feb 3`).
-    MonthDay(i8, i8),
+    /// Month and day only (`Updated Feb 3`), with the weekday when one was
+    /// written (`Updated Monday, Feb 3`).
+    MonthDay(i8, i8, Option<Weekday>),
     /// A year alone (`"date": "2004"`).
     Year(i16),
 }
@@ -23,7 +28,7 @@ pub const YEARS: std::ops::RangeInclusive<i16> = 1800..=2200;
 const MONTHS: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
 /// Optional label and weekday that may come before a date in a header line.
-const LABEL: &str = r"(?i)^\s*(?P<label>(?:date|dated|published|posted|updated|last updated|first published|modified)(?:\s+on)?\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?";
+const LABEL: &str = r"(?i)^\s*(?P<label>(?:date|dated|published|posted|updated|last updated|last modified|first published|modified)(?:\s+on)?\s*:?\s*)?(?:(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?";
 
 /// How the parts of a date are found in a regex match.
 #[derive(Clone, Copy)]
@@ -102,7 +107,31 @@ fn month_number(name: &str) -> Option<i8> {
     Some(n)
 }
 
-fn build(year: Option<&str>, month: i8, day: &str) -> Option<WrittenDate> {
+/// The weekday named by the first three letters of `name` (any case).
+pub fn weekday_number(name: &str) -> Option<Weekday> {
+    let key: String = name
+        .chars()
+        .take(3)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    Some(match key.as_str() {
+        "mon" => Weekday::Monday,
+        "tue" => Weekday::Tuesday,
+        "wed" => Weekday::Wednesday,
+        "thu" => Weekday::Thursday,
+        "fri" => Weekday::Friday,
+        "sat" => Weekday::Saturday,
+        "sun" => Weekday::Sunday,
+        _ => return None,
+    })
+}
+
+fn build(
+    year: Option<&str>,
+    month: i8,
+    day: &str,
+    weekday: Option<Weekday>,
+) -> Option<WrittenDate> {
     let day: i8 = day.parse().ok()?;
     match year {
         Some(y) => {
@@ -117,7 +146,7 @@ fn build(year: Option<&str>, month: i8, day: &str) -> Option<WrittenDate> {
         }
         None => Date::new(2000, month, day)
             .ok()
-            .map(|_| WrittenDate::MonthDay(month, day)),
+            .map(|_| WrittenDate::MonthDay(month, day, weekday)),
     }
 }
 
@@ -134,11 +163,13 @@ pub fn leading_date(line: &str) -> Option<(WrittenDate, usize)> {
         let Some(c) = regex.captures(line) else {
             continue;
         };
+        let weekday = c.name("wd").and_then(|w| weekday_number(w.as_str()));
         let date = match shape {
             Shape::Numeric => build(
                 c.name("y").map(|y| y.as_str()),
                 c["m"].parse().ok()?,
                 &c["d"],
+                weekday,
             ),
             Shape::Named => {
                 let month = &c["mon"];
@@ -149,6 +180,7 @@ pub fn leading_date(line: &str) -> Option<(WrittenDate, usize)> {
                     c.name("y").map(|y| y.as_str()),
                     month_number(month)?,
                     &c["d"],
+                    weekday,
                 )
             }
         }?;
@@ -189,17 +221,144 @@ pub fn parse_date_field(s: &str) -> Option<WrittenDate> {
             }
         }
     }
+    // Unix time in seconds (10 digits) or milliseconds (13), as feeds give it.
+    if (s.len() == 10 || s.len() == 13) && s.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = s.parse().ok()?;
+        let seconds = if s.len() == 13 { n / 1000 } else { n };
+        let ts = jiff::Timestamp::from_second(seconds).ok()?;
+        return in_range(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date());
+    }
     None
 }
 
-/// The latest year between 1800 and `max_year` that `text` mentions, if any.
-///
-/// News is written about the past and present, so the latest year an article
-/// speaks of is a good guess of when it was published when nothing better is known.
-pub fn latest_year_mentioned(text: &str, max_year: i16) -> Option<i16> {
-    YEAR.find_iter(text)
+/// A wire-service dateline opening a paragraph: a place in capitals (or
+/// capitalised words), a comma, a date, an optional agency in brackets and a
+/// dash: `LONDON, Jan 3 (Reuters) -`, `NEW YORK, March 4, 2024 --`.
+static DATELINE_PLACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*[A-Z][A-Za-z.'’-]+(?:[ /][A-Z][A-Za-z.'’-]+){0,3}(?:,\s*[A-Z][A-Za-z.'’-]+(?:\s[A-Z][A-Za-z.'’-]+){0,2})?,\s+")
+        .expect("valid regex")
+});
+
+/// What ends a dateline after its date.
+static DATELINE_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\([A-Z][A-Za-z&.' -]{0,40}\)\s*)?(?:--|[-—–])\s+").expect("valid regex")
+});
+
+/// Finds a dateline at the start of `line` and returns its date and the byte
+/// offset of the text after it.
+pub fn dateline(line: &str) -> Option<(WrittenDate, usize)> {
+    let place = DATELINE_PLACE.find(line)?;
+    let rest = &line[place.end()..];
+    // The date alone, without a label.
+    let (date, date_end) = PATTERNS.iter().find_map(|(regex, shape)| {
+        let c = regex.captures(rest)?;
+        if c.name("label").is_some() {
+            return None;
+        }
+        let date = match shape {
+            Shape::Numeric => build(
+                c.name("y").map(|y| y.as_str()),
+                c["m"].parse().ok()?,
+                &c["d"],
+                None,
+            ),
+            Shape::Named => {
+                let month = &c["mon"];
+                if !month.starts_with(|ch: char| ch.is_uppercase()) {
+                    return None;
+                }
+                build(
+                    c.name("y").map(|y| y.as_str()),
+                    month_number(month)?,
+                    &c["d"],
+                    c.name("wd").and_then(|w| weekday_number(w.as_str())),
+                )
+            }
+        }?;
+        Some((date, c.get(0)?.end()))
+    })?;
+    let end = DATELINE_END.find(&rest[date_end..])?;
+    Some((date, place.end() + date_end + end.end()))
+}
+
+/// A byline followed by a date: `By Jane Smith | March 4, 2024`,
+/// `By Jane Smith, Reuters · 4 March 2024`.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:By|BY)\s+[^|·•—–\n]{1,80}?\s*[|·•—–]\s*").expect("valid regex")
+});
+
+/// Finds a date after a byline at the start of `line`.
+pub fn byline_date(line: &str) -> Option<WrittenDate> {
+    let by = BYLINE.find(line)?;
+    leading_date(&line[by.end()..]).map(|(date, _)| date)
+}
+
+/// Lines anywhere in the text that open with a publication cue.
+static CUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*(?:Published|Posted|Updated|Last updated|Last modified|First published|Date published|PUBLISHED|POSTED|UPDATED)\b")
+        .expect("valid regex")
+});
+
+/// The first date written after a publication cue at the start of a line
+/// anywhere in `text` (`Published 3 March 2024`, `Posted on Jan 3, 2025`):
+/// pages put it under the headline, above the body, or at the end.
+pub fn cue_date(text: &str) -> Option<WrittenDate> {
+    CUE_LINE.find_iter(text).find_map(|m| {
+        let line_end = text[m.start()..]
+            .find('\n')
+            .map_or(text.len(), |i| m.start() + i);
+        let (date, _) = leading_date(&text[m.start()..line_end])?;
+        Some(date)
+    })
+}
+
+const MONTHS_CAPITALISED: &str = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
+
+/// A weekday with a day and month in running text (`on Saturday 20
+/// November`, `Tuesday, 1 March`, `Friday, Feb. 25`), capitalised as written.
+static WEEKDAY_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:,\s*|\s+)\(?(?:the\s+)?(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTHS_CAPITALISED})|(?P<m2>{MONTHS_CAPITALISED})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)\b(?P<y>,?\s+\d{{4}}\b)?"
+    ))
+    .expect("valid regex")
+});
+
+/// The dates written with a weekday but without a year in `text`, as
+/// (month, day, weekday). Dates that carry their year (`Wednesday, August
+/// 21, 2024`, often a photo caption's) are left out: they are dates of
+/// events, not evidence of when the article was written.
+pub fn weekday_dates(text: &str) -> Vec<(i8, i8, Weekday)> {
+    WEEKDAY_DATE
+        .captures_iter(text)
+        .filter(|c| c.name("y").is_none())
+        .filter_map(|c| {
+            let month = month_number(c.name("m1").or(c.name("m2"))?.as_str())?;
+            let day: i8 = c.name("d1").or(c.name("d2"))?.as_str().parse().ok()?;
+            let weekday = weekday_number(&c["wd"])?;
+            Date::new(2000, month, day).ok()?;
+            Some((month, day, weekday))
+        })
+        .collect()
+}
+
+/// A time of day written as four digits (`at 2005 GMT`, `1800 hrs`).
+static CLOCK_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:GMT|BST|UTC|CET|CEST|EST|EDT|CST|CDT|PST|PDT|ET|PT|IST|JST|hrs|hours|h)\b")
+        .expect("valid regex")
+});
+
+/// Every year from 1800 to `max_year` that `text` mentions as a number of its
+/// own (not `2,025`, `2025.5`, `$2025`, `room 2004b`, nor a time such as
+/// `2005 GMT`).
+pub fn years_mentioned(text: &str, max_year: i16) -> Vec<i16> {
+    let mut years: Vec<i16> = YEAR
+        .find_iter(text)
+        .filter(|m| !CLOCK_AFTER.is_match(&text[m.end()..]))
         .filter_map(|m| year_at(text, m, max_year))
-        .max()
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    years
 }
 
 /// The year a regex match stands for, unless it is part of a larger number
@@ -217,57 +376,10 @@ fn year_at(text: &str, m: regex::Match<'_>, max_year: i16) -> Option<i16> {
     (!glued && (1800..=max_year).contains(&year)).then_some(year)
 }
 
-/// Words before a year that put it in the future or make it an end point
-/// (`by 2010`, `until 2008`, `the end of 2006`).
-static FUTURE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:by|until|till|before|through|to|next|from now|target|targets|forecast for|expected in|plans? for|due in)\s+(?:the\s+(?:end|middle|start|beginning)\s+of\s+)?(?:early\s+|mid-?\s*|late\s+)?$")
-        .expect("valid regex")
-});
-
-/// Words right after a year that make it the subject of a future (`2009 will`).
-static FUTURE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*,?\s*(?:will|would|is expected|are expected|is due|are due|is set to|are set to)\b")
-        .expect("valid regex")
-});
-
-/// Like [`latest_year_mentioned`], but only years the text speaks of as past
-/// or present: `by 2010`, `until 2008` and `2009 will see` do not count.
-pub fn latest_past_year(text: &str, max_year: i16) -> Option<i16> {
-    YEAR.find_iter(text)
-        .filter(|m| {
-            let from = text[..m.start()]
-                .char_indices()
-                .rev()
-                .nth(29)
-                .map_or(0, |(i, _)| i);
-            !FUTURE_BEFORE.is_match(&text[from..m.start()])
-                && !FUTURE_AFTER.is_match(&text[m.end()..])
-        })
-        .filter_map(|m| year_at(text, m, max_year))
-        .max()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
-
-    #[test]
-    fn past_years_only() {
-        assert_eq!(
-            latest_past_year("Sales rose in 2004 and will double by 2008.", 2026),
-            Some(2004)
-        );
-        assert_eq!(
-            latest_past_year("In 2005 profits fell. 2007 will be better.", 2026),
-            Some(2005)
-        );
-        assert_eq!(latest_past_year("until the end of 2006", 2026), None);
-        assert_eq!(
-            latest_past_year("cuts in 2025 followed 2024's", 2026),
-            Some(2025)
-        );
-    }
 
     fn full(y: i16, m: i8, d: i8) -> WrittenDate {
         WrittenDate::Full(date(y, m, d))
@@ -281,7 +393,7 @@ mod tests {
         assert_eq!(&line[end..], "Amazon is laying off");
         assert_eq!(
             leading_date("Updated Feb 3").unwrap().0,
-            WrittenDate::MonthDay(2, 3)
+            WrittenDate::MonthDay(2, 3, None)
         );
         assert_eq!(
             leading_date("Published 3 February 2025").unwrap().0,
@@ -302,7 +414,7 @@ mod tests {
         assert_eq!(leading_date("3 may lose their jobs"), None);
         assert_eq!(
             leading_date("Sept 11"),
-            Some((WrittenDate::MonthDay(9, 11), 7))
+            Some((WrittenDate::MonthDay(9, 11, None), 7))
         );
     }
 
@@ -340,6 +452,9 @@ mod tests {
         );
         assert_eq!(parse_date_field("February 3, 2025"), Some(full(2025, 2, 3)));
         assert_eq!(parse_date_field("2004"), Some(WrittenDate::Year(2004)));
+        assert_eq!(parse_date_field("1706486400"), Some(full(2024, 1, 29)));
+        assert_eq!(parse_date_field("1706486400000"), Some(full(2024, 1, 29)));
+        assert_eq!(parse_date_field("12345"), None);
         assert_eq!(parse_date_field("soon"), None);
         // The date as written, not shifted to UTC.
         assert_eq!(
@@ -352,15 +467,75 @@ mod tests {
     }
 
     #[test]
-    fn latest_year() {
+    fn weekday_in_header_and_text() {
         assert_eq!(
-            latest_year_mentioned(
-                "cuts in 2022 and 2023, then 2026 plans, not 2,025 or $2030",
+            leading_date("Updated Monday, Feb 3").unwrap().0,
+            WrittenDate::MonthDay(2, 3, Some(Weekday::Monday))
+        );
+        assert_eq!(
+            weekday_dates("The vote on Saturday 20 November and on Tuesday, March 1st. Not Wednesday, August 21, 2024, nor monday 3 may."),
+            [(11, 20, Weekday::Saturday), (3, 1, Weekday::Tuesday)]
+        );
+        assert_eq!(
+            weekday_dates("Friday, Feb. 25 saw"),
+            [(2, 25, Weekday::Friday)]
+        );
+    }
+
+    #[test]
+    fn common_web_header_forms() {
+        for (line, d) in [
+            ("Published: Mon 4 Mar 2024 10.30 GMT", full(2024, 3, 4)),
+            (
+                "Last modified on Tue 5 Mar 2024 11.00 GMT",
+                full(2024, 3, 5),
+            ),
+            ("4 March 2024 · 3 min read", full(2024, 3, 4)),
+            ("Posted: 2024-03-04 10:30:00", full(2024, 3, 4)),
+            (
+                "March 4, 2024 / 10:30 AM / Updated 2 hours ago",
+                full(2024, 3, 4),
+            ),
+        ] {
+            assert_eq!(leading_date(line).map(|x| x.0), Some(d), "{line}");
+        }
+        for (line, d) in [
+            (
+                "NEW YORK, March 4 (Reuters) - Stocks rose",
+                WrittenDate::MonthDay(3, 4, None),
+            ),
+            (
+                "FRANKFURT, Germany, Jan. 3, 2025 -- Shares",
+                full(2025, 1, 3),
+            ),
+        ] {
+            assert_eq!(dateline(line).map(|x| x.0), Some(d), "{line}");
+        }
+        assert_eq!(dateline("WASHINGTON (AP) — The Senate voted"), None);
+        assert_eq!(
+            byline_date("By Jane Smith | March 4, 2024"),
+            Some(full(2024, 3, 4))
+        );
+        assert_eq!(
+            byline_date("By Jane Smith, Reuters · 4 March 2024 10:30 GMT"),
+            Some(full(2024, 3, 4))
+        );
+        assert_eq!(byline_date("By Jane Smith and John Doe"), None);
+    }
+
+    #[test]
+    fn cues_and_years() {
+        assert_eq!(
+            cue_date("Text.\nPosted on Jan 3, 2025 by Ann\n"),
+            Some(full(2025, 1, 3))
+        );
+        assert_eq!(cue_date("Published authors sue\nText"), None);
+        assert_eq!(
+            years_mentioned(
+                "cuts in 2022 and 2023, then 2026 plans, not 2,025 or $2030, 2004b",
                 2026
             ),
-            Some(2026)
+            [2022, 2023, 2026]
         );
-        assert_eq!(latest_year_mentioned("by 2030 we will", 2026), None);
-        assert_eq!(latest_year_mentioned("room 1234", 2026), None);
     }
 }

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::date::{leading_date, WrittenDate};
+use super::date::{byline_date, dateline, leading_date, WrittenDate};
 
 /// How many non-empty lines at the top are searched for the headline.
 const HEADER_LINES: usize = 12;
@@ -112,6 +112,15 @@ pub fn split_header(text: &str) -> Header {
                 }
                 continue;
             }
+            if let Some((found, _)) = dateline(content) {
+                // `LONDON, Jan 3 (Reuters) - ...` opens the body: no headline above it.
+                date = Some(found);
+                break;
+            }
+            if let Some(found) = byline_date(content) {
+                date = Some(found);
+                continue;
+            }
         }
         if is_boilerplate(content) {
             continue;
@@ -135,6 +144,13 @@ pub fn split_header(text: &str) -> Header {
             date = Some(found);
             let skipped = body.len() - trimmed.len();
             body = &body[skipped + rest_at..];
+        } else if let Some((found, _)) = dateline(first_line) {
+            // The dateline stays: it is the start of the first paragraph.
+            date = Some(found);
+        } else if let Some(found) = byline_date(first_line) {
+            date = Some(found);
+            let skipped = body.len() - trimmed.len();
+            body = &body[skipped + first_line.len()..];
         }
     }
     let title = title.or_else(|| fallback_title(text));
@@ -182,7 +198,7 @@ mod tests {
             h.title.as_deref(),
             Some("Amazon's Latest Layoffs: Communication Department Takes a Hit")
         );
-        assert_eq!(h.date, Some(WrittenDate::MonthDay(2, 3)));
+        assert_eq!(h.date, Some(WrittenDate::MonthDay(2, 3, None)));
         assert_eq!(h.body, "Efficiency Meets Controversy");
     }
 
@@ -209,6 +225,28 @@ mod tests {
             h.body,
             "Quarterly profits at US media giant rose.\n\nMore text."
         );
+    }
+
+    #[test]
+    fn datelines() {
+        let h = split_header(
+            "Shares slide in London\n\nLONDON, Jan 3 (Reuters) - Shares fell on Monday.\n",
+        );
+        assert_eq!(h.title.as_deref(), Some("Shares slide in London"));
+        assert_eq!(h.date, Some(WrittenDate::MonthDay(1, 3, None)));
+        assert_eq!(h.body, "LONDON, Jan 3 (Reuters) - Shares fell on Monday.");
+        let h = split_header("NEW YORK, March 4, 2024 -- Stocks rose.\n");
+        assert_eq!(h.date, Some(WrittenDate::Full(date(2024, 3, 4))));
+        assert!(h.body.starts_with("NEW YORK"));
+        let h = split_header(
+            "Shares slide in London\n\nBy Jane Smith | March 4, 2024\n\nShares fell.\n",
+        );
+        assert_eq!(h.title.as_deref(), Some("Shares slide in London"));
+        assert_eq!(h.date, Some(WrittenDate::Full(date(2024, 3, 4))));
+        assert_eq!(h.body, "Shares fell.");
+        // A headline with a comma and a date is not a dateline without the dash.
+        let h = split_header("Markets, Jan 3 review of the week ahead\n\nText.");
+        assert_eq!(h.date, None);
     }
 
     #[test]

@@ -5,21 +5,21 @@ pub mod companies;
 pub mod date;
 pub mod header;
 pub mod orgs;
+pub mod pubdate;
 
 use jiff::civil::Date;
 
-use crate::article::{Article, DateSource, PubDate};
+use crate::article::Article;
 use crate::ingest::RawRecord;
 use crate::text::{squash_whitespace, truncate_words};
 use companies::Gazetteer;
-use date::WrittenDate;
 
 /// What extraction needs to know about the world.
 #[derive(Debug, Clone, Copy)]
 pub struct ExtractContext<'a> {
     /// The companies to look for.
     pub gazetteer: &'a Gazetteer,
-    /// Today: inferred dates are never later than this.
+    /// Today: dates found in paths or inferred are never later than this.
     pub today: Date,
 }
 
@@ -60,8 +60,16 @@ pub fn extract(raw: RawRecord, ctx: &ExtractContext<'_>) -> (Article, Vec<String
         }
         parsed
     });
-    let written = field_date.or(header_date);
-    let pub_date = resolve_date(written, &title, &body, ctx.today);
+    // A publication cue further down (`Published 3 March 2024` at the end).
+    let header_date = header_date.or_else(|| {
+        let field_full = matches!(field_date, Some(date::WrittenDate::Full(_)));
+        (!field_full).then(|| date::cue_date(&body)).flatten()
+    });
+    let evidence = pubdate::Evidence {
+        metadata: field_date,
+        header: header_date,
+    };
+    let pub_date = pubdate::resolve(evidence, &raw.path, &title, &body, ctx.today);
 
     let mut scan = String::with_capacity(title.len() + body.len() + 1);
     scan.push_str(&title);
@@ -106,54 +114,10 @@ pub fn extract(raw: RawRecord, ctx: &ExtractContext<'_>) -> (Article, Vec<String
     (article, notes)
 }
 
-/// Completes a written date: a month and day gets the latest year the text
-/// mentions; no date at all gets the latest year the text speaks of as past or
-/// present (both marked inferred).
-fn resolve_date(written: Option<WrittenDate>, title: &str, body: &str, today: Date) -> PubDate {
-    let latest = || {
-        date::latest_year_mentioned(title, today.year())
-            .into_iter()
-            .chain(date::latest_year_mentioned(body, today.year()))
-            .max()
-    };
-    match written {
-        Some(WrittenDate::Full(d)) => PubDate::full(d, DateSource::Explicit),
-        Some(WrittenDate::Year(year)) => PubDate {
-            date: None,
-            year: Some(year),
-            source: DateSource::Explicit,
-        },
-        Some(WrittenDate::MonthDay(month, day)) => {
-            let year = latest().unwrap_or(today.year());
-            let mut date = Date::new(year, month, day).ok();
-            // A date later than today belongs to the year before.
-            if date.is_some_and(|d| d > today) {
-                date = Date::new(year - 1, month, day).ok();
-            }
-            match date {
-                Some(d) => PubDate::full(d, DateSource::Inferred),
-                None => PubDate::UNKNOWN,
-            }
-        }
-        // With nothing written, only years spoken of as past or present count.
-        None => match date::latest_past_year(title, today.year())
-            .into_iter()
-            .chain(date::latest_past_year(body, today.year()))
-            .max()
-        {
-            Some(year) => PubDate {
-                date: None,
-                year: Some(year),
-                source: DateSource::Inferred,
-            },
-            None => PubDate::UNKNOWN,
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::article::{DateSource, PubDate};
     use jiff::civil::date;
 
     fn ctx() -> ExtractContext<'static> {
@@ -172,37 +136,44 @@ mod tests {
     }
 
     #[test]
-    fn month_day_takes_latest_year_mentioned() {
+    fn month_day_takes_no_year_from_running_text() {
         let (a, _) = extract(
             text(
                 "Updated Feb 3\nBig cuts at the firm today\n\nAfter layoffs in 2022, more by 2025.",
             ),
             &ctx(),
         );
+        assert_eq!(a.date, PubDate::UNKNOWN);
+        let mut r = text("Updated Feb 3\nBig cuts at the firm today\n\nText.");
+        r.path = "news/2025/cuts.txt".into();
+        let (a, _) = extract(r, &ctx());
         assert_eq!(a.date.date, Some(date(2025, 2, 3)));
         assert_eq!(a.date.source, DateSource::Inferred);
     }
 
     #[test]
-    fn month_day_never_in_the_future() {
+    fn year_mentions_never_set_the_year() {
         let (a, _) = extract(
-            text("Updated Dec 24\nBig cuts at the firm today\n\nIn 2026 it grew."),
+            text("Big cuts at the firm\n\nIn 2024 and 2026 things. Trading closed at 1800 GMT."),
             &ctx(),
         );
-        assert_eq!(a.date.date, Some(date(2025, 12, 24)));
+        assert_eq!(a.date, PubDate::UNKNOWN);
     }
 
     #[test]
-    fn year_only_inference_and_unknown() {
+    fn cue_lines_anywhere_and_datelines() {
         let (a, _) = extract(
-            text("Big cuts at the firm\n\nIn 2024 and 2026 things."),
+            text("Big cuts at the firm today\n\nText of it.\n\nPublished 3 March 2024\n"),
             &ctx(),
         );
-        assert_eq!(a.date.year, Some(2026));
-        assert_eq!(a.date.date, None);
-        assert_eq!(a.date.source, DateSource::Inferred);
-        let (b, _) = extract(text("Big cuts at the firm\n\nNo years here."), &ctx());
-        assert_eq!(b.date, PubDate::UNKNOWN);
+        assert_eq!(a.date.date, Some(date(2024, 3, 3)));
+        assert_eq!(a.date.source, DateSource::Explicit);
+        let (a, _) = extract(
+            text("Big cuts at the firm today\n\nLONDON, Jan 3, 2025 (Reuters) - Shares fell."),
+            &ctx(),
+        );
+        assert_eq!(a.date.date, Some(date(2025, 1, 3)));
+        assert_eq!(a.date.source, DateSource::Explicit);
     }
 
     #[test]
@@ -216,7 +187,7 @@ mod tests {
         assert!(notes.is_empty());
         r.date = Some("someday".into());
         let (b, notes) = extract(r, &ctx());
-        assert_eq!(b.date.year, Some(2020));
+        assert_eq!(b.date, PubDate::UNKNOWN);
         assert_eq!(notes.len(), 1);
     }
 }

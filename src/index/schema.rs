@@ -17,7 +17,7 @@ use crate::article::Article;
 use crate::error::SearchError;
 
 /// Bumped whenever the schema, the analyzers or the stored values change meaning.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 /// Names the analyzers' behaviour; an index built with other analyzers must be rebuilt.
 pub const ANALYZER_VERSION: &str = "simple+long40+lower+ascii-fold+stem-en/1";
 /// Words of more bytes than this are not indexed (nor marked in snippets).
@@ -52,7 +52,7 @@ pub struct Fields {
     pub date_key: Field,
     /// `YYYY-MM-DD`, when the day is known.
     pub date: Field,
-    /// `explicit`, `inferred` or `unknown`.
+    /// `explicit`, `metadata`, `path`, `inferred` or `unknown`.
     pub date_source: Field,
     /// URL, if any.
     pub url: Field,

@@ -5,11 +5,14 @@
 //! | extension          | articles per file                                   |
 //! |--------------------|-----------------------------------------------------|
 //! | `.txt`, `.md`      | one; headline and date are found in the text        |
+//! | `.html`, `.htm`    | one; headline, date and main text from the page     |
 //! | `.json`            | one object, or an array of objects                  |
 //! | `.jsonl`, `.ndjson`| one object per line                                 |
 //!
 //! A file named explicitly on the command line is read whatever its extension
 //! (as JSON lines if it ends in `.jsonl`/`.ndjson`, JSON for `.json`, text otherwise).
+//! All text is cleaned on the way in ([`crate::markup`]): HTML entities
+//! decoded, HTML tags stripped, Markdown read as text.
 //! Nothing here panics on bad input: every problem becomes a [`Warning`] naming the
 //! file (and line) and the reason.
 
@@ -44,6 +47,8 @@ pub enum FileKind {
     Json,
     /// One JSON object per line.
     JsonLines,
+    /// An HTML page: one article.
+    Html,
 }
 
 impl FileKind {
@@ -55,6 +60,7 @@ impl FileKind {
             "md" | "markdown" => Some(FileKind::Markdown),
             "json" => Some(FileKind::Json),
             "jsonl" | "ndjson" => Some(FileKind::JsonLines),
+            "html" | "htm" | "xhtml" => Some(FileKind::Html),
             _ => None,
         }
     }
@@ -383,10 +389,32 @@ pub fn read_from(
     match kind {
         FileKind::Text => sink.record(RawRecord {
             path: path.to_string(),
-            body: text,
+            body: crate::markup::clean_text(text),
             ..RawRecord::default()
         }),
-        FileKind::Markdown => sink.record(parse_markdown(path.to_string(), text)),
+        FileKind::Markdown => {
+            let mut record = parse_markdown(path.to_string(), text);
+            record.body = crate::markup::markdown_to_text(&record.body);
+            sink.record(record)
+        }
+        FileKind::Html => {
+            let page = crate::markup::parse_html_article(&text);
+            if page.body.trim().is_empty() {
+                return warn(
+                    WarningKind::NoText,
+                    "no text: the page has no article text".into(),
+                );
+            }
+            sink.record(RawRecord {
+                path: path.to_string(),
+                title: page.title,
+                body: page.body,
+                date: page.date,
+                url: page.url,
+                source: page.source,
+                ..RawRecord::default()
+            })
+        }
         FileKind::Json => read_json(&text, path, sink),
         FileKind::JsonLines => unreachable!("streamed above"),
     }
@@ -464,10 +492,13 @@ fn parse_markdown(path: String, text: String) -> RawRecord {
         return record;
     };
     for (key, value) in fields {
-        let value = value.trim_matches('"').trim_matches('\'').to_string();
+        let value =
+            crate::markup::decode_entities(value.trim_matches('"').trim_matches('\'')).into_owned();
         match key.as_str() {
             "title" => record.title = Some(value),
-            "date" | "published" => record.date = Some(value),
+            "date" | "published" | "pubdate" | "published_at" | "date_published" => {
+                record.date.get_or_insert(value);
+            }
             "url" => record.url = Some(value),
             "source" => record.source = Some(value),
             "id" => record.id = Some(value),
@@ -651,7 +682,16 @@ fn record_from_json(
     };
     let body = take(&["body", "text", "content"]);
     let title = take(&["title", "headline"]);
-    let date = take(&["date", "published", "published_at", "publishedAt"]);
+    let date = take(&[
+        "date",
+        "published",
+        "published_at",
+        "publishedAt",
+        "pubDate",
+        "datePublished",
+        "published_date",
+        "publication_date",
+    ]);
     let url = take(&["url", "link"]);
     let source = take(&["source", "publisher"]);
     let id = take(&["id"]);
@@ -663,12 +703,13 @@ fn record_from_json(
             "no text: expected a non-empty `body`, `text` or `content` field",
         ));
     };
+    let clean = crate::markup::clean_text;
     Ok(RawRecord {
         path: path.to_string(),
         record,
         id,
-        title,
-        body,
+        title: title.map(clean),
+        body: clean(body),
         date,
         url,
         source,

@@ -179,7 +179,7 @@ pub struct Hit {
     pub title: String,
     /// `YYYY-MM-DD`, when the day is known.
     pub date: Option<String>,
-    /// `explicit`, `inferred` or `unknown`.
+    /// `explicit`, `metadata`, `path`, `inferred` or `unknown`.
     pub date_source: DateSource,
     /// The year, when known.
     pub year: Option<u16>,
