@@ -416,6 +416,10 @@ pub struct FilterArgs {
     /// What the count and facets of several words describe: articles with all the words (when any has them all), or with any
     #[arg(long = "match", value_enum, value_name = "RULE", default_value_t = Match::All)]
     pub match_mode: Match,
+
+    /// Search the words as typed: a word no article has is not replaced by the closest word of the index
+    #[arg(long)]
+    pub exact: bool,
 }
 
 /// `--match` values.
@@ -440,6 +444,7 @@ impl FilterArgs {
                 Match::All => MatchMode::All,
                 Match::Any => MatchMode::Any,
             },
+            exact: self.exact,
             ..QueryRequest::default()
         }
     }

@@ -49,6 +49,7 @@ pub fn print_results(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
     } else {
         format!(", showing {}-{}", r.offset + 1, r.offset + r.hits.len())
     };
+    print_corrections(out, r)?;
     print_count_line(out, r, &shown)?;
     if r.total > 0 {
         print_facet_line(out, "companies", &r.facets.company)?;
@@ -84,6 +85,30 @@ fn print_count_line(out: &mut dyn Write, r: &SearchResults, extra: &str) -> io::
         out,
         "{DIM}{counted}{what}{notes}{extra} ({} ms){DIM:#}",
         r.took_ms
+    )
+}
+
+/// What typo tolerance changed: `showing results for "microsoft" (no
+/// article has "microsfot"; --exact searches as typed)`.
+fn print_corrections(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
+    if r.corrections.is_empty() {
+        return Ok(());
+    }
+    let to: Vec<String> = r
+        .corrections
+        .iter()
+        .map(|c| format!("\"{}\"", sanitize_for_terminal(&c.to)))
+        .collect();
+    let from: Vec<String> = r
+        .corrections
+        .iter()
+        .map(|c| format!("\"{}\"", sanitize_for_terminal(&c.from)))
+        .collect();
+    writeln!(
+        out,
+        "{DIM}showing results for {} (no article has {}; --exact searches as typed){DIM:#}",
+        to.join(", "),
+        from.join(" or ")
     )
 }
 
@@ -375,6 +400,7 @@ pub fn print_facet(out: &mut dyn Write, r: &SearchResults, facet: Facet) -> io::
         counts.sort_by_key(|c| c.value.parse::<u32>().unwrap_or(u32::MAX));
     }
     print_bars(out, &counts)?;
+    print_corrections(out, r)?;
     print_count_line(out, r, "")
 }
 

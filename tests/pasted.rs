@@ -100,3 +100,46 @@ fn company_field_takes_aliases() {
     }
     assert_eq!(flag["total"], 3);
 }
+
+#[test]
+fn a_word_no_article_has_finds_the_closest_word() {
+    let dir = indexed(&["seeds"]);
+    let v = run_json(&idx(&dir), &["query", "layofs"]);
+    assert_eq!(v["total"], 3, "every seed says layoffs");
+    assert_eq!(
+        v["corrections"],
+        serde_json::json!([{ "from": "layof", "to": "layoff" }])
+    );
+    // The human output says what it did.
+    search(&idx(&dir))
+        .args(["query", "layofs", "-n", "0"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "showing results for \"layoff\" (no article has \"layof\"; --exact searches as typed)",
+        ));
+    // `--exact` searches as typed.
+    let exact = run_json(&idx(&dir), &["query", "layofs", "--exact"]);
+    assert_eq!(exact["total"], 0);
+    assert_eq!(exact["corrections"], serde_json::json!([]));
+    // Words that exist, and short words, are never corrected.
+    let v = run_json(&idx(&dir), &["query", "layoffs amzn"]);
+    assert_eq!(v["corrections"], serde_json::json!([]), "amzn is too short");
+    let v = run_json(&idx(&dir), &["query", "layoffs amzon"]);
+    assert_eq!(
+        v["corrections"],
+        serde_json::json!([{ "from": "amzon", "to": "amazon" }])
+    );
+}
+
+#[test]
+fn prefixes_match_the_words_they_start() {
+    let dir = indexed(&["seeds"]);
+    let prefix = run_json(&idx(&dir), &["query", "Amaz*"]);
+    let word = run_json(&idx(&dir), &["query", "amazon"]);
+    assert_eq!(prefix["total"], word["total"]);
+    assert!(prefix["total"].as_u64().unwrap() >= 3);
+    // A prefix longer than the stem of its word (`layoffs` is `layoff`).
+    let v = run_json(&idx(&dir), &["query", "title:layoffs*"]);
+    assert!(v["total"].as_u64().unwrap() >= 2, "{v}");
+}

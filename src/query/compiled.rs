@@ -29,6 +29,8 @@ pub(super) struct MainQuery {
     pub plan: Option<PlainPlan>,
     /// What was read differently from the grammar (`pasted.rs`), for the user.
     pub notes: Vec<String>,
+    /// Words replaced by close words of the index (`typos.rs`).
+    pub corrections: Vec<super::typos::Correction>,
 }
 
 impl MainQuery {
@@ -42,6 +44,7 @@ impl MainQuery {
             marks: None,
             plan: None,
             notes: Vec::new(),
+            corrections: Vec::new(),
         }
     }
 }

@@ -21,6 +21,7 @@
 //! | `syntax.rs` | queries in tantivy's syntax: detection, parsing, marks, errors |
 //! | `pasted.rs` | pasted text made safe: only the documented syntax is syntax |
 //! | `words.rs` | a plain list of words as tiered BM25 queries |
+//! | `typos.rs` | typo tolerance: a word no article has stands for the closest word |
 //! | `compiled.rs` | what either becomes: the queries a search runs, what snippets mark |
 //! | `filter.rs` | company and date filters |
 //! | `plain.rs` | the one-pass search of plain word lists (same results as the boolean query) |
@@ -40,6 +41,7 @@ mod plain;
 mod request;
 mod select;
 mod syntax;
+mod typos;
 mod words;
 
 use std::time::Instant;
@@ -57,8 +59,8 @@ use guard::guarded;
 use syntax::search_failure;
 
 pub use request::{
-    AppliedFilters, DateBound, FacetCount, Facets, Hit, Idf, MatchMode, QueryRequest, Ranking,
-    SearchResults, Snippet, SortOrder,
+    AppliedFilters, Correction, DateBound, FacetCount, Facets, Hit, Idf, MatchMode, QueryRequest,
+    Ranking, SearchResults, Snippet, SortOrder,
 };
 pub use select::{select, Selection};
 pub use syntax::uses_query_syntax;
@@ -83,7 +85,7 @@ fn run_query_with(
     let text = req.text.trim();
 
     let num_docs = searcher.num_docs();
-    let main = main_query(idx, &searcher, text, req.literal, &req.ranking)?;
+    let main = main_query(idx, &searcher, text, req.literal, &req.ranking, !req.exact)?;
     let (filters, mut warnings) = resolve_filters(req, &searcher, f, &idx.dir);
     warnings.extend(main.notes.iter().cloned());
     let sort = if text.is_empty() {
@@ -135,6 +137,7 @@ fn run_query_with(
         total: collected.total as u64,
         partial: collected.partial as u64,
         counted: collected.counted,
+        corrections: main.corrections.clone(),
         offset: req.offset,
         limit: req.limit,
         hits,
@@ -164,7 +167,7 @@ pub fn rank_ids(
     if depth == 0 {
         return Ok(Vec::new());
     }
-    let main = main_query(idx, &searcher, text, true, ranking)?;
+    let main = main_query(idx, &searcher, text, true, ranking, true)?;
     let top = guarded(|| {
         Ok(searcher.search(
             main.ranked.as_ref(),
@@ -195,6 +198,7 @@ fn main_query(
     text: &str,
     literal: bool,
     ranking: &Ranking,
+    correct_typos: bool,
 ) -> Result<MainQuery, SearchError> {
     if text.is_empty() {
         return Ok(MainQuery::everything());
@@ -215,11 +219,11 @@ fn main_query(
                 Err(other) => return Err(other),
             }
         }
-        let mut main = words::compile(idx, searcher, text, ranking);
+        let mut main = words::compile(idx, searcher, text, ranking, correct_typos);
         main.notes = notes;
         return Ok(main);
     }
-    Ok(words::compile(idx, searcher, text, ranking))
+    Ok(words::compile(idx, searcher, text, ranking, correct_typos))
 }
 
 #[cfg(test)]

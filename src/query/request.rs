@@ -6,6 +6,7 @@
 use serde::Serialize;
 use tantivy::Score;
 
+pub use super::typos::Correction;
 use crate::article::DateSource;
 use crate::index::{day_key, year_key};
 pub use crate::snippet::Snippet;
@@ -162,6 +163,8 @@ pub struct QueryRequest {
     pub literal: bool,
     /// Which articles the count and the facets describe.
     pub match_mode: MatchMode,
+    /// Search the words as typed: no typo correction.
+    pub exact: bool,
     /// How plain queries are ranked.
     pub ranking: Ranking,
 }
@@ -247,6 +250,9 @@ pub struct SearchResults {
     /// with all the words).
     #[serde(rename = "match")]
     pub counted: MatchMode,
+    /// Query words no article has that were replaced by a close word of the
+    /// index (typo tolerance; empty with `--exact`).
+    pub corrections: Vec<Correction>,
     /// Hits skipped.
     pub offset: usize,
     /// Hits asked for.

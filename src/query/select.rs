@@ -42,7 +42,7 @@ impl Selection {
 pub fn select(idx: &SearchIndex, req: &QueryRequest) -> Result<Selection, SearchError> {
     let searcher = idx.reader.searcher();
     let text = req.text.trim();
-    let main = super::main_query(idx, &searcher, text, req.literal, &req.ranking)?;
+    let main = super::main_query(idx, &searcher, text, req.literal, &req.ranking, !req.exact)?;
     let (filters, warnings) = resolve_filters(req, &searcher, idx.fields, &idx.dir);
     let clauses = filter_clauses(&filters, idx.fields);
     // The articles with all the words, when some article has them all.

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use tantivy::query::{Query, QueryParser, QueryParserError};
 
-use tantivy::query_grammar::{UserInputAst, UserInputLeaf};
+use tantivy::query_grammar::{Delimiter, Occur, UserInputAst, UserInputLeaf, UserInputLiteral};
 
 use super::compiled::{MainQuery, Marks};
 use super::filter::CompanyNames;
@@ -32,6 +32,7 @@ pub(super) fn compile(
         marks: Some(marks),
         plan: None,
         notes: Vec::new(),
+        corrections: Vec::new(),
     })
 }
 
@@ -129,6 +130,9 @@ pub fn uses_query_syntax(text: &str) -> bool {
 
 fn parser(idx: &SearchIndex, ranking: &Ranking) -> QueryParser {
     let mut parser = QueryParser::for_index(&idx.index, vec![idx.fields.title, idx.fields.body]);
+    // Only `word_prefix` makes regular expressions: `pasted::clean`
+    // escapes the `/` that would start one in what the user typed.
+    parser.allow_regexes();
     parser.set_field_boost(idx.fields.title, ranking.title_boost);
     parser
 }
@@ -190,7 +194,8 @@ fn syntax_query(
 }
 
 /// The query with each `company:` value replaced by its canonical name, so
-/// that `company:AWS` means Amazon as `--company AWS` does.
+/// that `company:AWS` means Amazon as `--company AWS` does, and each word
+/// prefix (`Yuk*`) made a prefix of the index's words.
 fn canonical_companies(ast: UserInputAst, names: &CompanyNames<'_>) -> UserInputAst {
     match ast {
         UserInputAst::Clause(clauses) => UserInputAst::Clause(
@@ -209,9 +214,61 @@ fn canonical_companies(ast: UserInputAst, names: &CompanyNames<'_>) -> UserInput
                 literal.phrase = names.canonical(&literal.phrase);
                 UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(literal)))
             }
+            // tantivy's grammar keeps a `*` after a word in the word.
+            UserInputLeaf::Literal(mut literal)
+                if literal.delimiter == Delimiter::None
+                    && literal.phrase.ends_with('*')
+                    && !literal.phrase.ends_with("\\*") =>
+            {
+                literal.phrase.pop();
+                word_prefix(literal)
+            }
             other => UserInputAst::Leaf(Box::new(other)),
         },
     }
+}
+
+/// A word prefix (`Yuk*`, `title:econom*`): the words of the field (title
+/// and body by default) that start with it, folded and stemmed as the index
+/// folds and stems (the shorter of the two, since stemming can cut a
+/// prefix: `yukos*` is `yuko*`). tantivy's own prefix needs a phrase of two
+/// words or more.
+fn word_prefix(literal: UserInputLiteral) -> UserInputAst {
+    let mut analyzer = crate::index::folding_analyzer();
+    let phrase = literal.phrase.clone();
+    let mut stream = analyzer.token_stream(&phrase);
+    let mut tokens = Vec::new();
+    while let Some(token) = stream.next() {
+        tokens.push(token.text.clone());
+    }
+    let [folded] = &tokens[..] else {
+        // Several words or none: tantivy's phrase prefix (or nothing).
+        return UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(literal)));
+    };
+    let mut stem = folded.clone();
+    crate::index::stem_in_place(&mut stem);
+    let prefix = if stem.len() < folded.len() {
+        stem
+    } else {
+        folded.clone()
+    };
+    let pattern = format!("{}.*", regex::escape(&prefix));
+    let fields = match literal.field_name {
+        Some(field) => vec![field],
+        None => vec!["title".to_string(), "body".to_string()],
+    };
+    UserInputAst::Clause(
+        fields
+            .into_iter()
+            .map(|field| {
+                let leaf = UserInputLeaf::Regex {
+                    field: Some(field),
+                    pattern: pattern.clone(),
+                };
+                (Some(Occur::Should), UserInputAst::Leaf(Box::new(leaf)))
+            })
+            .collect(),
+    )
 }
 
 /// Turns an error of the search itself into one the user can act on: a query

@@ -15,6 +15,7 @@ use tantivy::{Score, Term};
 use super::compiled::{MainQuery, Marks};
 use super::plain::{PlainPlan, Word};
 use super::request::{Idf, Ranking};
+use super::typos::{closest_word, Correction};
 use crate::index::{SearchIndex, QUERY_ANALYZER, TEXT_ANALYZER};
 
 /// Plain queries with up to this many terms are ranked in phrase/all/some tiers.
@@ -30,6 +31,7 @@ pub(super) fn compile(
     searcher: &tantivy::Searcher,
     text: &str,
     ranking: &Ranking,
+    correct_typos: bool,
 ) -> MainQuery {
     let f = idx.fields;
     // BM25's document count, as tantivy's scorer sees it: deleted documents
@@ -48,6 +50,27 @@ pub(super) fn compile(
     if words.is_empty() {
         // Only stop words (`the who`), or stop words kept: match every word.
         words = tokens.clone();
+    }
+    // A word no article has stands for the closest word of the index.
+    let mut corrections: Vec<Correction> = Vec::new();
+    if correct_typos {
+        for (_, word) in &words {
+            if corrections.iter().any(|c| &c.from == word) {
+                continue;
+            }
+            if let Some(to) = closest_word(searcher, f.body, word) {
+                corrections.push(Correction {
+                    from: word.clone(),
+                    to,
+                });
+            }
+        }
+    }
+    let mut tokens = tokens;
+    for (_, token) in words.iter_mut().chain(tokens.iter_mut()) {
+        if let Some(c) = corrections.iter().find(|c| &c.from == token) {
+            *token = c.to.clone();
+        }
     }
     // Distinct words, each with how often the query says it (a word said
     // twice weighs twice, as in FTS5 and BM25's query term frequency).
@@ -75,6 +98,7 @@ pub(super) fn compile(
             }),
             plan: None,
             notes: Vec::new(),
+            corrections: Vec::new(),
         };
     }
     // BM25's score of a term is idf × tf-part; a boost of idf'/idf turns
@@ -130,6 +154,7 @@ pub(super) fn compile(
                 step: 0.0,
             }),
             notes: Vec::new(),
+            corrections,
         };
     }
     // The tiers only select documents, and `body` holds the headline too, so
@@ -167,6 +192,7 @@ pub(super) fn compile(
             step,
         }),
         notes: Vec::new(),
+        corrections,
     }
 }
 
