@@ -46,7 +46,7 @@ use crate::extract::companies::{Gazetteer, UserCompanies};
 pub use stem::{stem_in_place, CachedStemmer};
 
 /// Bumped whenever the schema, the analyzers or the stored values change meaning.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 /// Names the analyzers' behaviour; an index built with other analyzers must be rebuilt.
 pub const ANALYZER_VERSION: &str = "simple+long40+lower+ascii-fold+stem-en/1";
 /// Words of more bytes than this are not indexed (nor marked in snippets).
