@@ -29,15 +29,23 @@ use super::companies::MatchRules;
 /// The given-name list compiled into the binary.
 const GIVEN_NAMES_TXT: &str = include_str!("../../data/given-names.txt");
 
-/// Lower-case given name → whether it is also a frequent English word (`~`
+/// Given name, capitalised as text writes it (`Michael`) so that a word is
+/// looked up as it stands → whether it is also a frequent English word (`~`
 /// in the file: `Mark`, `Hope`), which counts only mid-sentence.
-static GIVEN_NAMES: LazyLock<HashMap<&'static str, bool>> = LazyLock::new(|| {
+static GIVEN_NAMES: LazyLock<HashMap<String, bool>> = LazyLock::new(|| {
+    let capitalised = |name: &str| {
+        let mut chars = name.chars();
+        chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+            .unwrap_or_default()
+    };
     GIVEN_NAMES_TXT
         .lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| match l.strip_prefix('~') {
-            Some(name) => (name, true),
-            None => (l, false),
+            Some(name) => (capitalised(name), true),
+            None => (capitalised(l), false),
         })
         .collect()
 });
@@ -49,7 +57,7 @@ pub fn is_given_name(word: &str, opens_sentence: bool) -> bool {
     if !chars.next().is_some_and(char::is_uppercase) || !chars.all(char::is_lowercase) {
         return false;
     }
-    match GIVEN_NAMES.get(word.to_lowercase().as_str()) {
+    match GIVEN_NAMES.get(word) {
         Some(&frequent) => !frequent || !opens_sentence,
         None => false,
     }
@@ -387,11 +395,28 @@ fn word_before(text: &str, at: usize, through_quote: bool) -> Option<(&str, usiz
     (!word.is_empty()).then_some((word, start))
 }
 
+/// The most words [`words_after`] reads.
+const MAX_WORDS: usize = 4;
+
+/// A few words, without allocating: what [`words_after`] returns.
+#[derive(Default)]
+struct Words<'a> {
+    items: [&'a str; MAX_WORDS],
+    len: usize,
+}
+
+impl<'a> std::ops::Deref for Words<'a> {
+    type Target = [&'a str];
+    fn deref(&self) -> &[&'a str] {
+        &self.items[..self.len]
+    }
+}
+
 /// Up to `n` words after byte `at` on the same line, each separated by
 /// spaces only; stops at punctuation other than a possessive `'s`, which is
 /// dropped (`Cymru's` → `Cymru`).
-fn words_after(text: &str, at: usize, n: usize) -> Vec<&str> {
-    let mut words = Vec::new();
+fn words_after(text: &str, at: usize, n: usize) -> Words<'_> {
+    let mut words = Words::default();
     let mut rest = &text[at..];
     // A possessive on the name itself (`Plaid's MP`).
     for s in ["'s", "’s"] {
@@ -399,7 +424,7 @@ fn words_after(text: &str, at: usize, n: usize) -> Vec<&str> {
             rest = r;
         }
     }
-    while words.len() < n {
+    while words.len < n.min(MAX_WORDS) {
         let trimmed = rest.trim_start_matches([' ', '\t']);
         if trimmed.len() == rest.len() {
             break;
@@ -411,7 +436,8 @@ fn words_after(text: &str, at: usize, n: usize) -> Vec<&str> {
         if end == 0 {
             break;
         }
-        words.push(&trimmed[..end]);
+        words.items[words.len] = &trimmed[..end];
+        words.len += 1;
         rest = &trimmed[end..];
         let mut possessive = false;
         for s in ["'s", "’s"] {

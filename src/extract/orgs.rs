@@ -148,24 +148,46 @@ static OWNED: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// The words that end an [`OWNED`] match; the regex runs only on text that
-/// has one of them.
-const OWNED_WORDS: [&str; 5] = [" unit", " subsidiary", " division", " chain", " studios"];
+/// How many of [`CUE_END_WORDS`] (the first ones) end an [`OWNED`] match.
+const OWNED_WORD_COUNT: usize = 5;
 
 /// `speaking on NTV television`, `told the Daily Record newspaper`: a media
 /// outlet named before what it is, after a verb or preposition of speaking
 /// (a `more_cues` rule). Without that cue, `LCD television`, `DIY radio` and
 /// `Sri Lankan television` would count; `TV` is left out (`the CSI TV show`).
+/// Matched against the text that ends with the media word.
 static MEDIA: LazyLock<Regex> = LazyLock::new(|| {
     let b = WORD_BOUNDARY;
     Regex::new(&format!(
-        r"{b}(?:on|told|to|from|by)[ \t]+(?:the[ \t]+)?(?P<name>{INTRODUCED_NAME})[ \t]+(?:television|radio|newspaper|magazine){b}"
+        r"{b}(?:on|told|to|from|by)[ \t]+(?:the[ \t]+)?(?P<name>{INTRODUCED_NAME})[ \t]+(?:television|radio|newspaper|magazine)$"
     ))
     .expect("valid regex")
 });
 
-/// The words that end a [`MEDIA`] match.
-const MEDIA_WORDS: [&str; 4] = [" television", " radio", " newspaper", " magazine"];
+/// The words that end an [`OWNED`] match, then those that end a [`MEDIA`] match.
+const CUE_END_WORDS: [&str; 9] = [
+    "unit",
+    "subsidiary",
+    "division",
+    "chain",
+    "studios",
+    "television",
+    "radio",
+    "newspaper",
+    "magazine",
+];
+
+/// Finds the [`CUE_END_WORDS`] in one pass (a space before each is checked
+/// by the caller, whole words by the regexes): patterns without the space
+/// let the automaton's prefilter skip most of the text.
+static CUE_ENDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    // Leftmost-first: the semantics under which the automaton may use its
+    // fast (SIMD) prefilter.
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(CUE_END_WORDS)
+        .expect("cue words build an automaton")
+});
 
 /// True if `word` is a corporate word that ends a company name (`Oil`,
 /// `Group`) or a legal form (`Inc`): after a name, it does not make a longer
@@ -536,9 +558,22 @@ pub fn detect(
             add(&mut found, name);
         }
     }
-    let owned = OWNED_WORDS
-        .iter()
-        .any(|w| text.contains(w))
+    // One pass finds the words that end an owned-unit or media cue; the
+    // regexes then run only where they can match.
+    let mut owned_present = false;
+    let mut media_ends = Vec::new();
+    for m in CUE_ENDS.find_iter(text) {
+        if !text[..m.start()].ends_with(' ') {
+            continue;
+        }
+        let word = CUE_END_WORDS[m.pattern().as_usize()];
+        if m.pattern().as_usize() < OWNED_WORD_COUNT {
+            owned_present |= rules.more_cues || word != "studios";
+        } else if rules.more_cues {
+            media_ends.push(m.end());
+        }
+    }
+    let owned = owned_present
         .then(|| OWNED.captures_iter(text))
         .into_iter()
         .flatten()
@@ -547,19 +582,29 @@ pub fn detect(
                 || (c.name("adjective").is_none()
                     && c.name("what").is_some_and(|w| w.as_str() != "studios"))
         })
-        .map(|c| ("", c));
-    let media = (rules.more_cues && MEDIA_WORDS.iter().any(|w| text.contains(w)))
-        .then(|| MEDIA.captures_iter(text))
-        .into_iter()
-        .flatten()
-        .map(|c| ("media", c));
-    let introduced = INTRODUCED.captures_iter(text).map(|c| {
-        let cue = c.name("cue").map_or("", |m| m.as_str());
-        (cue, c)
+        .map(|c| ("", None, c.name("name").map(|m| (m.start(), m.as_str()))));
+    // `on NTV television`: the cue is read in the line's last 120 bytes
+    // before the media word.
+    let media = media_ends.into_iter().filter_map(|end| {
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let mut from = end.saturating_sub(120).max(line_start);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let c = MEDIA.captures(&text[from..end])?;
+        let m = c.name("name")?;
+        Some(("media", None, Some((from + m.start(), m.as_str()))))
     });
-    for (cue, c) in introduced.chain(owned).chain(media) {
-        if !cue.is_empty() && cue != "media" {
-            let cue_start = c.name("cue").map_or(0, |m| m.start());
+    let introduced = INTRODUCED.captures_iter(text).map(|c| {
+        let cue = c.name("cue");
+        (
+            cue.map_or("", |m| m.as_str()),
+            cue.map(|m| m.start()),
+            c.name("name").map(|m| (m.start(), m.as_str())),
+        )
+    });
+    for (cue, cue_start, name) in introduced.chain(owned).chain(media) {
+        if let Some(cue_start) = cue_start {
             let (before, hyphen) = word_before(text, cue_start);
             let before = before.to_lowercase();
             let refused = match cue {
@@ -582,11 +627,10 @@ pub fn detect(
         }
         // `companies Adhi Karya and Semen Gresik` names two; `economist at
         // Fact and Opinion Economics` one.
-        let names: Vec<(usize, &str)> = match c.name("name") {
-            Some(m) if matches!(cue, "companies" | "firms" | "banks") => {
-                let mut at = m.start();
-                m.as_str()
-                    .split(" and ")
+        let names: Vec<(usize, &str)> = match name {
+            Some((start, m)) if matches!(cue, "companies" | "firms" | "banks") => {
+                let mut at = start;
+                m.split(" and ")
                     .map(|part| {
                         let item = (at, part);
                         at += part.len() + " and ".len();
@@ -594,7 +638,7 @@ pub fn detect(
                     })
                     .collect()
             }
-            Some(m) => vec![(m.start(), m.as_str())],
+            Some(item) => vec![item],
             None => Vec::new(),
         };
         for (start, raw) in names {
