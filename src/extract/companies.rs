@@ -19,6 +19,8 @@ use std::sync::{LazyLock, OnceLock};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 
+use super::false_friends::{self, Refusal};
+
 /// The gazetteer file compiled into the binary.
 pub const BUILTIN_TSV: &str = include_str!("../../data/companies.tsv");
 
@@ -87,6 +89,9 @@ struct Pattern {
     company: usize,
     text: String,
     ambiguous: bool,
+    /// A title-case spelling of a name in capitals (`Axa` for `AXA`):
+    /// counted only mid-sentence.
+    title_cased: bool,
 }
 
 /// How names are matched in text. Every rule is on by default; each can be
@@ -111,6 +116,39 @@ pub struct MatchRules {
     /// introduced by running text (`bank Mediobanca`) are added as detected
     /// companies.
     pub corporate_cues: bool,
+    /// A name right after a personal title (`Mr Sears`), a capitalised given
+    /// name (`Michael Sears`, `Alastair Campbell's`) or a word for a person
+    /// (`millionaire Howard Hughes`) is a person, and so are the name's other
+    /// mentions in that article (`Sears said`).
+    pub person_names: bool,
+    /// A name inside the name of an event, award, venue or market index
+    /// (`Heineken Cup`, `Orange Prize`, `Emirates Stadium`, `MSCI World share
+    /// index`) is not a mention.
+    pub event_names: bool,
+    /// A name followed by a party's words (`Plaid MP`, `... manifesto`) or
+    /// after `party` is a party, in the whole article.
+    pub party_names: bool,
+    /// The title of a work (`the film Sky Captain`) is not a mention, and the
+    /// subject of a life story (`the Howard Hughes biopic`, `biopic of ...`)
+    /// is a person.
+    pub work_titles: bool,
+    /// An ambiguous name followed by another capitalised word is part of a
+    /// longer name (`Plaid Cymru`, `Leonardo DiCaprio`), unless that word is
+    /// corporate (`Shell Oil`).
+    pub name_continues: bool,
+    /// A name written in capitals of 3 to 5 letters also matches in title
+    /// case mid-sentence, as the BBC writes it (`AXA` as `Axa`), unless that
+    /// spelling is a given name (`TIM`, `Tim`).
+    pub title_case_acronyms: bool,
+    /// A detected name that is a gazetteer company's name with corporate
+    /// words added or left out (`Menatep Group`, `Baikal` beside `Baikal
+    /// Finance Group`, `Sapporo` for `Sapporo Breweries`) is that company.
+    pub merge_longer_names: bool,
+    /// More corporate cues: media outlets (`NTV television`, `PC Pro
+    /// Magazine`), owned units with an adjective or studios (`its demerged
+    /// Deluxe Film unit`, `the Pinewood studios`), stock exchanges (`Jakarta
+    /// Stock Exchange`), and `World` inside a name (`CIBC World Markets`).
+    pub more_cues: bool,
 }
 
 impl Default for MatchRules {
@@ -123,6 +161,14 @@ impl Default for MatchRules {
             not_in_web_addresses: true,
             shouted_names: true,
             corporate_cues: true,
+            person_names: true,
+            event_names: true,
+            party_names: true,
+            work_titles: true,
+            name_continues: true,
+            title_case_acronyms: true,
+            merge_longer_names: true,
+            more_cues: true,
         }
     }
 }
@@ -138,6 +184,14 @@ impl MatchRules {
             not_in_web_addresses: false,
             shouted_names: false,
             corporate_cues: false,
+            person_names: false,
+            event_names: false,
+            party_names: false,
+            work_titles: false,
+            name_continues: false,
+            title_case_acronyms: false,
+            merge_longer_names: false,
+            more_cues: false,
         }
     }
 
@@ -153,6 +207,14 @@ impl MatchRules {
             "not_in_web_addresses" => &mut r.not_in_web_addresses,
             "shouted_names" => &mut r.shouted_names,
             "corporate_cues" => &mut r.corporate_cues,
+            "person_names" => &mut r.person_names,
+            "event_names" => &mut r.event_names,
+            "party_names" => &mut r.party_names,
+            "work_titles" => &mut r.work_titles,
+            "name_continues" => &mut r.name_continues,
+            "title_case_acronyms" => &mut r.title_case_acronyms,
+            "merge_longer_names" => &mut r.merge_longer_names,
+            "more_cues" => &mut r.more_cues,
             _ => return None,
         };
         *flag = false;
@@ -160,7 +222,7 @@ impl MatchRules {
     }
 
     /// The names [`MatchRules::without`] takes, in order.
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 15] = [
         "ambiguous_need_context",
         "not_at_sentence_start",
         "possessive_counts",
@@ -168,6 +230,14 @@ impl MatchRules {
         "not_in_web_addresses",
         "shouted_names",
         "corporate_cues",
+        "person_names",
+        "event_names",
+        "party_names",
+        "work_titles",
+        "name_continues",
+        "title_case_acronyms",
+        "merge_longer_names",
+        "more_cues",
     ];
 }
 
@@ -179,6 +249,10 @@ pub struct Gazetteer {
     by_name: HashMap<String, usize>,
     /// Built on first use: looking names up does not need it.
     matcher: OnceLock<Matcher>,
+    /// Built on first use: lower-cased names without their trailing corporate
+    /// words (`sapporo` for `Sapporo Breweries`) → the company, `None` when
+    /// two companies share the short form.
+    short_forms: OnceLock<HashMap<String, Option<usize>>>,
     /// Lower-cased names a user's company file blocks (also for detected companies).
     blocked: Vec<String>,
     /// How names are matched in text.
@@ -191,6 +265,7 @@ impl Clone for Gazetteer {
             companies: self.companies.clone(),
             by_name: self.by_name.clone(),
             matcher: OnceLock::new(),
+            short_forms: OnceLock::new(),
             blocked: self.blocked.clone(),
             rules: self.rules,
         }
@@ -430,6 +505,7 @@ impl Gazetteer {
             companies,
             by_name,
             matcher: OnceLock::new(),
+            short_forms: OnceLock::new(),
             rules: MatchRules::default(),
             blocked: Vec::new(),
         })
@@ -446,6 +522,69 @@ impl Gazetteer {
         self.by_name
             .get(&key)
             .map(|&i| self.companies[i].name.as_str())
+    }
+
+    /// The company whose name, without its trailing corporate words, is
+    /// `name` (`Sapporo` → `Sapporo Breweries`), if only one company has that
+    /// short form and it is not a common word (ambiguous names are left out).
+    pub fn by_short_form(&self, name: &str) -> Option<&str> {
+        let forms = self.short_forms.get_or_init(|| {
+            let mut forms: HashMap<String, Option<usize>> = HashMap::new();
+            for (index, company) in self.companies.iter().enumerate() {
+                if company.ambiguous {
+                    continue;
+                }
+                for full in std::iter::once(&company.name).chain(&company.aliases) {
+                    // One corporate word only: `Universal Insurance Holdings`
+                    // is not `Universal`, and `Southern Company` not `Southern`.
+                    let Some(short) = super::orgs::strip_corporate_word(full) else {
+                        continue;
+                    };
+                    if full.ends_with(" Company") || full.ends_with(" Corporation") {
+                        continue;
+                    }
+                    let entry = forms.entry(short.to_lowercase()).or_insert(Some(index));
+                    if *entry != Some(index) {
+                        *entry = None;
+                    }
+                }
+            }
+            forms
+        });
+        let key = crate::text::squash_whitespace(name).to_lowercase();
+        if self.by_name.contains_key(&key) {
+            return None;
+        }
+        forms
+            .get(&key)
+            .copied()
+            .flatten()
+            .map(|i| self.companies[i].name.as_str())
+    }
+
+    /// The gazetteer company that a detected name stands for, when it is one
+    /// of them under a longer or shorter name: the name without its trailing
+    /// corporate words (`Menatep Group` → `Menatep`), the first words of a
+    /// company `found` in the same text (`Baikal` beside `Baikal Finance
+    /// Group`), or a company's unique short form ([`Gazetteer::by_short_form`]).
+    pub fn owner_of_detected(&self, name: &str, found: &[String]) -> Option<&str> {
+        let mut short = name.trim();
+        while let Some(head) = super::orgs::strip_corporate_word(short) {
+            short = head;
+            if let Some(owner) = self.canonical(short) {
+                return Some(owner);
+            }
+        }
+        let prefix = format!("{} ", name.trim().to_lowercase());
+        let owner = found.iter().find_map(|f| {
+            let &index = self.by_name.get(&f.to_lowercase())?;
+            let company = &self.companies[index];
+            std::iter::once(&company.name)
+                .chain(&company.aliases)
+                .any(|n| n.to_lowercase().starts_with(&prefix))
+                .then_some(company.name.as_str())
+        });
+        owner.or_else(|| self.by_short_form(name))
     }
 
     /// The known canonical name closest in spelling to `name`, if any is close.
@@ -487,7 +626,21 @@ impl Gazetteer {
                         company: index,
                         text: name.clone(),
                         ambiguous,
+                        title_cased: false,
                     });
+                    if self.rules.title_case_acronyms && !ambiguous {
+                        if let Some(title) = title_case_acronym(name) {
+                            let owner = self.by_name.get(&title.to_lowercase());
+                            if owner.is_none_or(|&i| i == index) {
+                                patterns.push(Pattern {
+                                    company: index,
+                                    text: title,
+                                    ambiguous,
+                                    title_cased: true,
+                                });
+                            }
+                        }
+                    }
                     // Shouted headlines (`AMAZON CUTS JOBS`) name companies too,
                     // but not common words (`APPLE PIE`).
                     let shouted = name.to_uppercase();
@@ -497,6 +650,7 @@ impl Gazetteer {
                             company: index,
                             text: shouted,
                             ambiguous,
+                            title_cased: false,
                         });
                     }
                 }
@@ -518,6 +672,8 @@ impl Gazetteer {
         // Names starting with a capital, digit or non-ASCII letter: tried only
         // where a word starts with one (a small part of the text).
         let mut accepted: Vec<(usize, usize, usize)> = Vec::new();
+        // Companies whose name is a person or a party somewhere in the text.
+        let mut spread: Vec<usize> = Vec::new();
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
@@ -536,6 +692,7 @@ impl Gazetteer {
                     &matcher.capitalised_patterns,
                     text,
                     input,
+                    &mut spread,
                 ) {
                     accepted.push((at, end, company));
                     at = end;
@@ -557,7 +714,7 @@ impl Gazetteer {
                 let anchored = aho_corasick::Input::new(text)
                     .span(first.start()..text.len())
                     .anchored(aho_corasick::Anchored::Yes);
-                match self.accept(lower, &matcher.lower_patterns, text, anchored) {
+                match self.accept(lower, &matcher.lower_patterns, text, anchored, &mut spread) {
                     Some((end, company)) => {
                         extra.push((first.start(), end, company));
                         at = end;
@@ -579,6 +736,15 @@ impl Gazetteer {
                 });
             }
         }
+        if !spread.is_empty() {
+            // A company plainly named as one somewhere keeps all its mentions.
+            spread.retain(|&company| {
+                !accepted
+                    .iter()
+                    .any(|&(s, e, c)| c == company && false_friends::corporate_context(text, s, e))
+            });
+            accepted.retain(|(_, _, company)| !spread.contains(company));
+        }
         let mut found = vec![false; self.companies.len()];
         let mut spans = Vec::with_capacity(accepted.len());
         for (start, end, company) in accepted {
@@ -598,20 +764,30 @@ impl Gazetteer {
     /// The longest name of `automaton` at the (anchored) start of `input` that
     /// is a mention, trying shorter ones at the same place after a refusal
     /// (`Amazon web services` in lower case still mentions Amazon): its end
-    /// and company.
+    /// and company. A company whose name is refused as a person or party is
+    /// added to `spread`.
     fn accept(
         &self,
         automaton: &AhoCorasick,
         patterns: &[Pattern],
         text: &str,
         input: aho_corasick::Input<'_>,
+        spread: &mut Vec<usize>,
     ) -> Option<(usize, usize)> {
         let start = input.start();
         let mut candidate = automaton.find(input);
         while let Some(m) = candidate {
             let pattern = &patterns[m.pattern().as_usize()];
-            if self.is_mention(text, m.start(), m.end(), pattern) {
-                return Some((m.end(), pattern.company));
+            match self.judge(text, m.start(), m.end(), pattern) {
+                Ok(()) => return Some((m.end(), pattern.company)),
+                Err(Some(refusal)) if refusal.spreads() => {
+                    if !spread.contains(&pattern.company) {
+                        spread.push(pattern.company);
+                    }
+                    // A person's name is not a shorter company either.
+                    return None;
+                }
+                Err(_) => {}
             }
             if m.end() <= start + 1 {
                 return None;
@@ -679,16 +855,39 @@ fn next_char_boundary(text: &str, i: usize) -> usize {
 
 impl Gazetteer {
     /// Whether `text[start..end]`, found by the (case-sensitive) automaton for
-    /// `pattern`, is really a mention: whole words, and for common words, context.
-    fn is_mention(&self, text: &str, start: usize, end: usize, pattern: &Pattern) -> bool {
+    /// `pattern`, is really a mention: whole words, no false friend (a person,
+    /// an event...: the refusal says which), and for common words, context.
+    fn judge(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        pattern: &Pattern,
+    ) -> Result<(), Option<Refusal>> {
         let r = &self.rules;
         if !on_word_boundaries(text, start, end)
             || (r.not_in_web_addresses && is_domain(text, end, &pattern.text))
         {
-            return false;
+            return Err(None);
         }
-        if !pattern.ambiguous || !r.ambiguous_need_context {
-            return true;
+        if pattern.title_cased
+            && (starts_sentence(text, start) || after_capitalised_word(text, start))
+        {
+            return Err(None);
+        }
+        let ambiguous = pattern.ambiguous && r.ambiguous_need_context;
+        if let Some(refusal) = false_friends::refusal(
+            text,
+            start,
+            end,
+            ambiguous,
+            |at| starts_sentence(text, at),
+            r,
+        ) {
+            return Err(Some(refusal));
+        }
+        if !ambiguous {
+            return Ok(());
         }
         // A capitalised common word at the start of a sentence or line
         // (`Next year`, `Three people`) says nothing; elsewhere, or as a
@@ -697,8 +896,25 @@ impl Gazetteer {
         let sentence_start_ok = !r.not_at_sentence_start
             || !starts_sentence(text, start)
             || (r.possessive_counts && is_possessive(text, end));
-        sentence_start_ok && !(r.not_after_capitalised_word && after_capitalised_word(text, start))
+        if sentence_start_ok
+            && !(r.not_after_capitalised_word && after_capitalised_word(text, start))
+        {
+            Ok(())
+        } else {
+            Err(None)
+        }
     }
+}
+
+/// `Axa` for `AXA`: the title-case spelling of a name of 3 to 5 capital
+/// letters, unless that spelling is a given name (`Tim` for `TIM`).
+fn title_case_acronym(name: &str) -> Option<String> {
+    let letters = name.len();
+    if !(3..=5).contains(&letters) || !name.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let title = format!("{}{}", &name[..1], name[1..].to_lowercase());
+    (!false_friends::is_given_name(&title, false)).then_some(title)
 }
 
 /// True for `Bloomberg.com`: a web address, not a mention in running text.
@@ -872,6 +1088,62 @@ mod tests {
         assert!(g.is_blocked("intel"));
         assert_eq!(g.canonical("acme"), Some("Acme Robotics"));
         assert!(UserCompanies::parse("[[company]]\nnom = 1").is_err());
+    }
+
+    #[test]
+    fn false_friends_and_their_spread() {
+        let g =
+            Gazetteer::parse("Sears\t\t\nFord\tambiguous\t\nHeineken\t\t\nBoeing\t\t\n").unwrap();
+        // A person once is a person in the whole text.
+        assert_eq!(
+            g.find("Boeing sacked Mr Sears. Sears said he was sorry."),
+            vec!["Boeing"]
+        );
+        // ...unless the company is plainly named as one too.
+        assert_eq!(
+            g.find("Its boss is Bill Ford. Sales rose, and Ford's auto unit made a loss."),
+            vec!["Ford"]
+        );
+        // An event does not spread: the brewer is named on its own.
+        assert_eq!(
+            g.find("the Heineken Cup final, which the brewer Heineken said"),
+            vec!["Heineken"]
+        );
+        assert!(g.find("the Heineken Cup final").is_empty());
+        let off = g.with_rules(MatchRules::without("person_names").unwrap());
+        assert_eq!(off.find("sacked Mr Sears"), vec!["Sears"]);
+    }
+
+    #[test]
+    fn title_case_acronyms() {
+        let g = Gazetteer::parse("AXA\t\t\nTIM\t\t\n").unwrap();
+        assert_eq!(g.find("said the insurer Axa"), vec!["AXA"]);
+        assert!(g.find("Axa said").is_empty(), "not at a sentence start");
+        assert!(g.find("said Tim Cook").is_empty(), "a given name");
+        let off = g.with_rules(MatchRules::without("title_case_acronyms").unwrap());
+        assert!(off.find("said the insurer Axa").is_empty());
+    }
+
+    #[test]
+    fn detected_names_merge_into_gazetteer_companies() {
+        let g = Gazetteer::parse(
+            "Menatep\t\tGroup Menatep\nBaikal Finance Group\t\tBaikal Finance\nSapporo Breweries\t\t\nSouthern Company\t\t\nUniversal Insurance Holdings\t\t\n",
+        )
+        .unwrap();
+        let found = vec!["Baikal Finance Group".to_string()];
+        assert_eq!(g.owner_of_detected("Menatep Group", &[]), Some("Menatep"));
+        assert_eq!(
+            g.owner_of_detected("Baikal", &found),
+            Some("Baikal Finance Group")
+        );
+        assert_eq!(
+            g.owner_of_detected("Sapporo", &[]),
+            Some("Sapporo Breweries")
+        );
+        // `Company` is part of the name; one corporate word only.
+        assert_eq!(g.owner_of_detected("Southern", &[]), None);
+        assert_eq!(g.owner_of_detected("Universal", &[]), None);
+        assert_eq!(g.owner_of_detected("Baikal", &[]), None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod companies;
 pub mod date;
+pub mod false_friends;
 pub mod header;
 pub mod orgs;
 pub mod pubdate;
@@ -84,12 +85,30 @@ pub fn extract(raw: RawRecord, ctx: &ExtractContext<'_>) -> (Article, Vec<String
                     || companies.iter().any(|c| c.eq_ignore_ascii_case(name))
             },
             &spans,
+            &ctx.gazetteer.rules(),
         )
         .into_iter()
         .filter(|name| !ctx.gazetteer.is_blocked(name))
         .collect()
     } else {
         Vec::new()
+    };
+    // A detected name that is a gazetteer company under a longer or shorter
+    // name (`Menatep Group`, `Baikal`) is that company.
+    let detected: Vec<String> = if ctx.gazetteer.rules().merge_longer_names {
+        let found = companies.clone();
+        detected
+            .into_iter()
+            .filter(|name| match ctx.gazetteer.owner_of_detected(name, &found) {
+                Some(owner) => {
+                    companies.push(owner.to_string());
+                    false
+                }
+                None => true,
+            })
+            .collect()
+    } else {
+        detected
     };
     companies.extend(detected.iter().cloned());
     companies.sort_by_key(|n| n.to_lowercase());

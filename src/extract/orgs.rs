@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::companies::MatchRules;
+
 /// Corporate words that end a company name. Legal forms (`Inc`, `plc`...) are
 /// dropped from the name; the others (`Securities`, `Group`...) are part of it.
 const LEGAL_FORMS: &[&str] = &[
@@ -35,6 +37,10 @@ const LEGAL_FORMS: &[&str] = &[
     "SpA",
     "S.p.A.",
 ];
+
+/// Corporate words that `more_cues` adds: media outlets and exchanges
+/// (`PC Pro Magazine`, `Jakarta Stock Exchange`).
+const MORE_CORPORATE_WORDS: &[&str] = &["Magazine", "Newspaper", "Stock Exchange"];
 
 const CORPORATE_WORDS: &str = "Corporation|Company|Group|Holdings|Securities|Bank|Capital|Partners|Markets|Stockbrokers|Brokers|Asset Management|Investment Managers|Investments|Airlines|Airways|Motors|Studios|Casinos|Labs|Laboratories|Systems|Technologies|Telecom|Telecommunications|Communications|Pharmaceuticals|Breweries|Brewery|Insurance|Assurance|Ventures|Entertainment|Networks|Software|Electronics|Industries|Enterprises|Consulting|Associates|Petroleum|Oil|Mining|Steel|Foods|Retail|Stores|Airport|Shipping|Logistics";
 
@@ -96,9 +102,10 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
         .collect::<Vec<_>>()
         .join("|");
     let word = r"(?:[A-Z][\p{L}\p{N}&'’.-]*|&)";
+    let more = MORE_CORPORATE_WORDS.join("|");
     let b = WORD_BOUNDARY;
     Regex::new(&format!(
-        r"{b}(?P<name>{word}(?:[ \t]+{word}){{0,4}}?[ \t]+(?:{CORPORATE_WORDS}))(?:[ \t]*,?[ \t]+(?:{legal}))?{b}|{b}(?P<legal>{word}(?:[ \t]+{word}){{0,3}}?),?[ \t]+(?:{legal})(?:\W|$)"
+        r"{b}(?P<name>{word}(?:[ \t]+{word}){{0,4}}?[ \t]+(?:{CORPORATE_WORDS}|{more}))(?:[ \t]*,?[ \t]+(?:{legal}))?{b}|{b}(?P<legal>{word}(?:[ \t]+{word}){{0,3}}?),?[ \t]+(?:{legal})(?:\W|$)"
     ))
     .expect("valid regex")
 });
@@ -136,14 +143,61 @@ static INTRODUCED: LazyLock<Regex> = LazyLock::new(|| {
 static OWNED: LazyLock<Regex> = LazyLock::new(|| {
     let b = WORD_BOUNDARY;
     Regex::new(&format!(
-        r"{b}(?:its|the)[ \t]+(?P<name>{INTRODUCED_NAME})[ \t]+(?:[a-z]+[ \t]+)?(?:unit|subsidiary|division|chain){b}"
+        r"{b}(?:its|the)[ \t]+(?P<adjective>[a-z]+[ \t]+)?(?P<name>{INTRODUCED_NAME})[ \t]+(?:[a-z]+[ \t]+)?(?P<what>unit|subsidiary|division|chain|studios){b}"
     ))
     .expect("valid regex")
 });
 
-/// The words that end an [`OWNED`] match; the regex runs only on text that
-/// has one of them.
-const OWNED_WORDS: [&str; 4] = [" unit", " subsidiary", " division", " chain"];
+/// How many of [`CUE_END_WORDS`] (the first ones) end an [`OWNED`] match.
+const OWNED_WORD_COUNT: usize = 5;
+
+/// `speaking on NTV television`, `told the Daily Record newspaper`: a media
+/// outlet named before what it is, after a verb or preposition of speaking
+/// (a `more_cues` rule). Without that cue, `LCD television`, `DIY radio` and
+/// `Sri Lankan television` would count; `TV` is left out (`the CSI TV show`).
+/// Matched against the text that ends with the media word.
+static MEDIA: LazyLock<Regex> = LazyLock::new(|| {
+    let b = WORD_BOUNDARY;
+    Regex::new(&format!(
+        r"{b}(?:on|told|to|from|by)[ \t]+(?:the[ \t]+)?(?P<name>{INTRODUCED_NAME})[ \t]+(?:television|radio|newspaper|magazine)$"
+    ))
+    .expect("valid regex")
+});
+
+/// The words that end an [`OWNED`] match, then those that end a [`MEDIA`] match.
+const CUE_END_WORDS: [&str; 9] = [
+    "unit",
+    "subsidiary",
+    "division",
+    "chain",
+    "studios",
+    "television",
+    "radio",
+    "newspaper",
+    "magazine",
+];
+
+/// Finds the [`CUE_END_WORDS`] in one pass (a space before each is checked
+/// by the caller, whole words by the regexes): patterns without the space
+/// let the automaton's prefilter skip most of the text.
+static CUE_ENDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    // Leftmost-first: the semantics under which the automaton may use its
+    // fast (SIMD) prefilter.
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(CUE_END_WORDS)
+        .expect("cue words build an automaton")
+});
+
+/// True if `word` is a corporate word that ends a company name (`Oil`,
+/// `Group`) or a legal form (`Inc`): after a name, it does not make a longer
+/// name of something else.
+pub fn is_corporate_word(word: &str) -> bool {
+    LEGAL_FORMS.contains(&word)
+        || CORPORATE_WORDS
+            .split('|')
+            .any(|w| w == word || w.split(' ').next() == Some(word))
+}
 
 /// The word right before byte `at` on the same line, and whether a hyphen
 /// joins it to what follows (`film-maker`).
@@ -468,6 +522,7 @@ pub fn detect(
     text: &str,
     known: impl Fn(&str) -> bool,
     taken: &[std::ops::Range<usize>],
+    rules: &MatchRules,
 ) -> Vec<String> {
     let inside_taken =
         |start: usize, end: usize| taken.iter().any(|t| t.start <= start && end <= t.end);
@@ -496,24 +551,60 @@ pub fn detect(
         if continues || known(whole) || known(raw) {
             continue;
         }
-        if let Some(name) = clean_name(raw, &known, true) {
+        if !rules.more_cues && MORE_CORPORATE_WORDS.iter().any(|w| raw.ends_with(w)) {
+            continue;
+        }
+        if let Some(name) = clean_name(raw, &known, true, rules) {
             add(&mut found, name);
         }
     }
-    let owned = OWNED_WORDS
-        .iter()
-        .any(|w| text.contains(w))
+    // One pass finds the words that end an owned-unit or media cue; the
+    // regexes then run only where they can match.
+    let mut owned_present = false;
+    let mut media_ends = Vec::new();
+    for m in CUE_ENDS.find_iter(text) {
+        if !text[..m.start()].ends_with(' ') {
+            continue;
+        }
+        let word = CUE_END_WORDS[m.pattern().as_usize()];
+        if m.pattern().as_usize() < OWNED_WORD_COUNT {
+            owned_present |= rules.more_cues || word != "studios";
+        } else if rules.more_cues {
+            media_ends.push(m.end());
+        }
+    }
+    let owned = owned_present
         .then(|| OWNED.captures_iter(text))
         .into_iter()
         .flatten()
-        .map(|c| ("", c));
-    let introduced = INTRODUCED.captures_iter(text).map(|c| {
-        let cue = c.name("cue").map_or("", |m| m.as_str());
-        (cue, c)
+        .filter(|c| {
+            rules.more_cues
+                || (c.name("adjective").is_none()
+                    && c.name("what").is_some_and(|w| w.as_str() != "studios"))
+        })
+        .map(|c| ("", None, c.name("name").map(|m| (m.start(), m.as_str()))));
+    // `on NTV television`: the cue is read in the line's last 120 bytes
+    // before the media word.
+    let media = media_ends.into_iter().filter_map(|end| {
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let mut from = end.saturating_sub(120).max(line_start);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let c = MEDIA.captures(&text[from..end])?;
+        let m = c.name("name")?;
+        Some(("media", None, Some((from + m.start(), m.as_str()))))
     });
-    for (cue, c) in introduced.chain(owned) {
-        if !cue.is_empty() {
-            let cue_start = c.name("cue").map_or(0, |m| m.start());
+    let introduced = INTRODUCED.captures_iter(text).map(|c| {
+        let cue = c.name("cue");
+        (
+            cue.map_or("", |m| m.as_str()),
+            cue.map(|m| m.start()),
+            c.name("name").map(|m| (m.start(), m.as_str())),
+        )
+    });
+    for (cue, cue_start, name) in introduced.chain(owned).chain(media) {
+        if let Some(cue_start) = cue_start {
             let (before, hyphen) = word_before(text, cue_start);
             let before = before.to_lowercase();
             let refused = match cue {
@@ -536,11 +627,10 @@ pub fn detect(
         }
         // `companies Adhi Karya and Semen Gresik` names two; `economist at
         // Fact and Opinion Economics` one.
-        let names: Vec<(usize, &str)> = match c.name("name") {
-            Some(m) if matches!(cue, "companies" | "firms" | "banks") => {
-                let mut at = m.start();
-                m.as_str()
-                    .split(" and ")
+        let names: Vec<(usize, &str)> = match name {
+            Some((start, m)) if matches!(cue, "companies" | "firms" | "banks") => {
+                let mut at = start;
+                m.split(" and ")
                     .map(|part| {
                         let item = (at, part);
                         at += part.len() + " and ".len();
@@ -548,7 +638,7 @@ pub fn detect(
                     })
                     .collect()
             }
-            Some(m) => vec![(m.start(), m.as_str())],
+            Some(item) => vec![item],
             None => Vec::new(),
         };
         for (start, raw) in names {
@@ -574,7 +664,9 @@ pub fn detect(
             if known(raw) || NOT_A_NAME_START.contains(&first) || place {
                 continue;
             }
-            if let Some(name) = clean_name(raw, &known, false) {
+            // A media outlet named before `television` needs to look like
+            // a name on its own (`NTV`, not `Saturday`).
+            if let Some(name) = clean_name(raw, &known, cue == "media", rules) {
                 add(&mut found, name);
             }
         }
@@ -626,8 +718,15 @@ fn clean_name(
     raw: &str,
     known: &impl Fn(&str) -> bool,
     single_needs_capitals: bool,
+    rules: &MatchRules,
 ) -> Option<String> {
     let mut words: Vec<&str> = raw.split_whitespace().collect();
+    // `Gibraltar-based Menatep Group`: the name starts after `-based`.
+    if rules.merge_longer_names {
+        if let Some(i) = words.iter().rposition(|w| w.ends_with("-based")) {
+            words.drain(..=i);
+        }
+    }
     // `Israel's Teva Pharmaceuticals`: the name starts after the possessive.
     if let Some(i) = words
         .iter()
@@ -644,6 +743,13 @@ fn clean_name(
     while words
         .last()
         .is_some_and(|w| LEGAL_FORMS.contains(&w.trim_end_matches(',')))
+    {
+        words.pop();
+    }
+    // `PC Pro Magazine` is the magazine `PC Pro`.
+    if rules.more_cues
+        && words.len() > 1
+        && matches!(words.last(), Some(&("Magazine" | "Newspaper")))
     {
         words.pop();
     }
@@ -665,7 +771,11 @@ fn clean_name(
     if name.chars().count() < 3
         || !single_ok
         || crosses_sentence
-        || NOT_COMPANIES.iter().any(|w| contains_words(&name, w))
+        || NOT_COMPANIES.iter().any(|w| {
+            // `World Bank` is not a company, `CIBC World Markets` is.
+            contains_words(&name, w)
+                && !(rules.more_cues && *w == "World" && !name.starts_with("World"))
+        })
         || known(&name)
         || (1..words.len()).any(|n| known(&words[..n].join(" ")))
         || words
@@ -692,7 +802,7 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> Vec<String> {
-        detect(text, |n| n == "Amazon", &[])
+        detect(text, |n| n == "Amazon", &[], &MatchRules::default())
     }
 
     #[test]
@@ -759,6 +869,57 @@ mod tests {
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }
+    }
+
+    #[test]
+    fn more_cues() {
+        for (text, name) in [
+            ("Speaking on NTV television, he", "NTV"),
+            ("told the Daily Record newspaper", "Daily Record"),
+            ("a survey by PC Pro Magazine found", "PC Pro"),
+            ("its demerged Deluxe Film unit", "Deluxe Film"),
+            ("the Odeon chain and the Pinewood studios", "Pinewood"),
+            (
+                "traded on the Jakarta Stock Exchange",
+                "Jakarta Stock Exchange",
+            ),
+            ("economist at CIBC World Markets", "CIBC World Markets"),
+        ] {
+            assert!(
+                run(text).iter().any(|n| n == name),
+                "{text}: {:?}",
+                run(text)
+            );
+            let off = detect(
+                text,
+                |n| n == "Amazon",
+                &[],
+                &MatchRules::without("more_cues").unwrap(),
+            );
+            assert!(
+                !off.iter().any(|n| n == name),
+                "{text} without more_cues: {off:?}"
+            );
+        }
+        for text in [
+            "big items such as LCD television sets",
+            "works for Sri Lankan television",
+            "a loan from the World Bank",
+        ] {
+            assert!(run(text).is_empty(), "{text}: {:?}", run(text));
+        }
+    }
+
+    #[test]
+    fn based_is_not_part_of_the_name() {
+        let known = |n: &str| n == "Menatep";
+        let rules = MatchRules::default();
+        assert!(detect("the Gibraltar-based Menatep Group said", known, &[], &rules).is_empty());
+        let off = MatchRules::without("merge_longer_names").unwrap();
+        assert_eq!(
+            detect("the Gibraltar-based Menatep Group said", known, &[], &off),
+            ["Gibraltar-based Menatep Group"]
+        );
     }
 
     #[test]
