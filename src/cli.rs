@@ -43,6 +43,14 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     pub color: Color,
 
+    /// Only the results: no progress bar, no summary or count line (warnings and errors still go to stderr)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say more on stderr: what was left out (index), the index and timings (query, facets, show, export), each article's errors (eval-companies)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -141,10 +149,6 @@ pub struct ExportArgs {
     /// Largest _bulk file in bytes (opensearch) [default: 10000000]
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1024..))]
     pub max_bytes: Option<u64>,
-
-    /// No progress bar and no summary line (warnings still go to stderr)
-    #[arg(short, long)]
-    pub quiet: bool,
 
     /// Print the summary as JSON (on stderr when the export goes to standard output)
     #[arg(long)]
@@ -282,12 +286,8 @@ pub struct EvalCompaniesArgs {
     #[arg(long, value_name = "DIR", default_value = "../shared/corpora")]
     pub corpus: PathBuf,
 
-    /// List every article's misses and false hits
-    #[arg(short, long)]
-    pub verbose: bool,
-
     /// Measure each matching rule: the set again with each rule switched off, and with none
-    #[arg(long, conflicts_with = "verbose")]
+    #[arg(long)]
     pub ablation: bool,
 
     /// Print the result as JSON
@@ -340,9 +340,13 @@ pub struct IndexArgs {
     #[arg(long, value_name = "FILE")]
     pub companies: Option<PathBuf>,
 
-    /// No progress bar and no summary line (warnings still go to stderr)
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// Leave out files and folders matching GLOB (gitignore syntax, e.g. '*.md', 'drafts/'); repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Read everything: no .gitignore, .ignore or .searchignore (hidden entries are still skipped)
+    #[arg(long)]
+    pub no_ignore: bool,
 
     /// Print the summary as JSON on stdout
     #[arg(long)]

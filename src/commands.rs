@@ -120,9 +120,14 @@ fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
         writer_threads: threads,
         rebuild: args.rebuild,
         companies_file: args.companies.clone(),
+        walk: search::ingest::WalkOptions {
+            exclude: args.exclude.clone(),
+            no_ignore: args.no_ignore,
+            threads: 0,
+        },
     };
-    let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let observer = CliObserver::new(show_progress);
+    let show_progress = !cli.quiet && std::io::stderr().is_terminal();
+    let observer = CliObserver::new(show_progress, cli.verbose);
     let summary = build_index(&opts, &observer);
     observer.bar.finish_and_clear();
     let summary = match summary {
@@ -139,7 +144,7 @@ fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
     let mut out = stdout(cli);
     if args.json {
         output::print_json(&mut out, &summary)?;
-    } else if !args.quiet {
+    } else if !cli.quiet {
         output::print_summary(&mut out, &summary)?;
     }
     out.flush()?;
@@ -151,10 +156,11 @@ struct CliObserver {
     bar: ProgressBar,
     files_done: AtomicU64,
     files_total: AtomicU64,
+    verbose: bool,
 }
 
 impl CliObserver {
-    fn new(visible: bool) -> CliObserver {
+    fn new(visible: bool, verbose: bool) -> CliObserver {
         let bar = if visible {
             ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
         } else {
@@ -162,7 +168,7 @@ impl CliObserver {
         };
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] [{bar:30}] {bytes}/{total_bytes} {msg} ({bytes_per_sec}, ETA {eta})",
+                "{spinner} [{elapsed_precise}] [{bar:30}] {decimal_bytes}/{decimal_total_bytes} {msg} ({decimal_bytes_per_sec}, ETA {eta})",
             )
             .expect("valid template")
             .progress_chars("=> "),
@@ -171,6 +177,7 @@ impl CliObserver {
             bar,
             files_done: AtomicU64::new(0),
             files_total: AtomicU64::new(0),
+            verbose,
         }
     }
 }
@@ -196,6 +203,14 @@ impl BuildObserver for CliObserver {
         self.bar.tick();
     }
 
+    fn excluded(&self, path: &Path) {
+        if self.verbose {
+            let line = search::text::sanitize_for_terminal(&path.display().to_string());
+            self.bar
+                .suspend(|| eprintln!("search: excluded: {line} (ignore file or --exclude)"));
+        }
+    }
+
     fn warning(&self, warning: &Warning) {
         let line = search::text::sanitize_for_terminal(&warning.to_string());
         self.bar.suspend(|| eprintln!("search: warning: {line}"));
@@ -219,7 +234,7 @@ fn eval_companies(cli: &Cli, args: &EvalCompaniesArgs) -> Result<ExitCode> {
         if args.json {
             output::print_json(&mut out, &eval)?;
         } else {
-            output::print_company_eval(&mut out, &eval, args.verbose)?;
+            output::print_company_eval(&mut out, &eval, cli.verbose)?;
         }
         eval.articles
     };
@@ -328,7 +343,7 @@ fn export(cli: &Cli, args: &ExportArgs) -> Result<ExitCode> {
             self.0.inc(1);
         }
     }
-    let bar = if !args.quiet && std::io::stderr().is_terminal() {
+    let bar = if !cli.quiet && std::io::stderr().is_terminal() {
         ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
     } else {
         ProgressBar::hidden()
@@ -358,7 +373,7 @@ fn export(cli: &Cli, args: &ExportArgs) -> Result<ExitCode> {
     };
     if args.json {
         output::print_json(&mut out, &summary)?;
-    } else if !args.quiet {
+    } else if !cli.quiet {
         output::print_export_summary(&mut out, &summary)?;
     }
     out.flush()?;

@@ -203,9 +203,15 @@ pub fn print_summary(out: &mut dyn Write, s: &BuildSummary) -> io::Result<()> {
     } else {
         String::new()
     };
+    // Never silent about what the ignore rules left out (`-v` lists them).
+    let excluded = if s.excluded > 0 {
+        format!(", {} excluded", s.excluded)
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "indexed {} from {} into {} ({} new, {} updated, {} removed, {} unchanged; {} in the index): {skipped}{warnings}; {:.2} s, {} articles/s, {:.1} MB/s",
+        "indexed {} from {} into {} ({} new, {} updated, {} removed, {} unchanged; {} in the index): {skipped}{warnings}{excluded}; {:.2} s, {} articles/s, {:.1} MB/s",
         plural(s.indexed, "article"),
         plural(s.files, "file"),
         s.index,
