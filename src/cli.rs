@@ -99,6 +99,72 @@ pub enum Command {
     /// Write the articles out for Quickwit, OpenSearch/Elasticsearch, or as JSON lines
     #[command(after_help = EXPORT_EXAMPLES)]
     Export(ExportArgs),
+    /// Print one article as indexed: title, date and how it was found, companies, path, text
+    #[command(after_help = SHOW_EXAMPLES)]
+    Show(ShowArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of search, or of one subcommand, for `man -l` or a man directory
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
+}
+
+const SHOW_EXAMPLES: &str = "\
+Examples:
+  search show bbc-business-001                 by the article's id
+  search show seeds/2025-01-amazon-rto.txt     by the path it was indexed from
+  search show feed.jsonl --json | jq '.[].title'   every article of that file
+
+On a terminal the article is paged with $PAGER (default: less -R); piped, it
+is printed as it is. A path gives every article of that file, in index order.
+Exit status: 0 found, 2 no such article or another error.";
+
+/// Arguments of `search show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The article's id, or the path of its file as indexed
+    #[arg(value_name = "ID|PATH")]
+    pub key: String,
+
+    /// Print the article(s) as a JSON array
+    #[arg(long)]
+    pub json: bool,
+
+    /// Do not page, even on a terminal
+    #[arg(long)]
+    pub no_pager: bool,
+}
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Install (then start a new shell):
+  search completions bash > ~/.local/share/bash-completion/completions/search
+  search completions zsh  > ~/.zfunc/_search      # with fpath+=(~/.zfunc) before compinit
+  search completions fish > ~/.config/fish/completions/search.fish
+  search completions powershell >> $PROFILE
+  search completions elvish > ~/.config/elvish/lib/search.elv  # then: use search";
+
+/// Arguments of `search completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+const MAN_EXAMPLES: &str = "\
+Install:
+  mkdir -p ~/.local/share/man/man1 && search man > ~/.local/share/man/man1/search.1
+  for c in index query facets show export eval eval-companies completions; do
+    search man $c > ~/.local/share/man/man1/search-$c.1; done
+  search man | man -l -                           read it without installing";
+
+/// Arguments of `search man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (search-index(1), ...) [default: search(1)]
+    #[arg(value_name = "SUBCOMMAND")]
+    pub command: Option<String>,
 }
 
 const EXPORT_EXAMPLES: &str = "\
@@ -193,8 +259,12 @@ pub struct FacetsArgs {
     pub limit: usize,
 
     /// Print the counts as JSON
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jsonl")]
     pub json: bool,
+
+    /// Print JSON lines: one line per count, then a summary line
+    #[arg(long)]
+    pub jsonl: bool,
 }
 
 impl FacetsArgs {
@@ -349,8 +419,12 @@ pub struct IndexArgs {
     pub no_ignore: bool,
 
     /// Print the summary as JSON on stdout
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jsonl")]
     pub json: bool,
+
+    /// Print JSON lines on stdout: one line per warning as it happens, then the summary
+    #[arg(long)]
+    pub jsonl: bool,
 
     /// Memory budget of the index writer, in MB
     #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(32..=16384))]
@@ -439,8 +513,12 @@ pub struct QueryArgs {
     pub facet_limit: usize,
 
     /// Print results as one JSON document
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jsonl")]
     pub json: bool,
+
+    /// Print JSON lines: one line per hit as it is read, then the facets, then a summary
+    #[arg(long)]
+    pub jsonl: bool,
 }
 
 /// `--sort` values.

@@ -16,6 +16,8 @@
 //! * [`snippet`] picks and marks the best passage of each hit shown.
 //! * [`output`] prints results for people (colour on a terminal) or as JSON.
 //! * [`eval`] measures extraction against hand labels.
+//! * [`show`] finds one article by id or path and prints it in full.
+//! * [`term`] fits human output to the terminal's width.
 //! * [`export`] writes the articles out for Quickwit, OpenSearch or as JSON lines.
 
 pub mod article;
@@ -27,7 +29,9 @@ pub mod index;
 pub mod ingest;
 pub mod output;
 pub mod query;
+pub mod show;
 pub mod snippet;
+pub mod term;
 pub mod text;
 
 pub use error::SearchError;

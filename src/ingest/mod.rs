@@ -21,7 +21,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-
 mod walk;
 mod warning;
 pub use walk::{discover, Discovery, WalkOptions, SEARCH_IGNORE_FILE};

@@ -99,7 +99,7 @@ pub fn discover(
             }
             continue;
         }
-        let walked = walk_root(root, index_id.clone(), opts)?;
+        let walked = walk_root(root, index_id.as_ref(), opts)?;
         for (path, meta) in walked.files {
             if !seen.insert(identity(&meta, &path)) {
                 continue;
@@ -144,7 +144,7 @@ struct Collected {
 
 fn walk_root(
     root: &Path,
-    index_id: Option<Identity>,
+    index_id: Option<&Identity>,
     opts: &WalkOptions,
 ) -> Result<Walked, SearchError> {
     let mut builder = WalkBuilder::new(root);
@@ -175,7 +175,7 @@ fn walk_root(
         builder.overrides(overrides);
     }
     let pruned: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
-    if let Some(index_id) = index_id.clone() {
+    if let Some(index_id) = index_id.cloned() {
         let pruned = Arc::clone(&pruned);
         builder.filter_entry(move |entry| {
             let is_index = entry.file_type().is_some_and(|t| t.is_dir())
@@ -183,7 +183,10 @@ fn walk_root(
                     .metadata()
                     .is_ok_and(|m| identity(&m, entry.path()) == index_id);
             if is_index {
-                pruned.lock().expect("lock").push(entry.path().to_path_buf());
+                pruned
+                    .lock()
+                    .expect("lock")
+                    .push(entry.path().to_path_buf());
             }
             !is_index
         });
@@ -274,10 +277,7 @@ fn is_loop(err: &ignore::Error) -> bool {
 
 /// The warning for an entry the walk could not read.
 fn walk_warning(err: &ignore::Error, root: &Path) -> Warning {
-    let path = error_path(err)
-        .unwrap_or(root)
-        .display()
-        .to_string();
+    let path = error_path(err).unwrap_or(root).display().to_string();
     let reason = if is_loop(err) {
         "symbolic link loop, not followed".to_string()
     } else if let Some(io) = err.io_error() {
