@@ -519,6 +519,10 @@ pub struct QueryArgs {
     /// Print JSON lines: one line per hit as it is read, then the facets, then a summary
     #[arg(long)]
     pub jsonl: bool,
+
+    /// Hits fetched per page with --jsonl (memory holds one page)
+    #[arg(long, value_name = "N", default_value_t = 1000, hide = true)]
+    pub page_size: usize,
 }
 
 /// `--sort` values.

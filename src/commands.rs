@@ -205,11 +205,12 @@ fn stdout(cli: &Cli) -> anstream::AutoStream<std::io::StdoutLock<'static>> {
 }
 
 fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
+    if args.jsonl {
+        return query_jsonl(cli, args);
+    }
     let (idx, results) = search(cli, &args.to_request())?;
     let mut out = stdout(cli);
-    if args.jsonl {
-        output::print_results_jsonl(&mut out, &results)?;
-    } else if args.json {
+    if args.json {
         output::print_json(&mut out, &results)?;
     } else {
         let layout = output::Layout {
@@ -222,6 +223,48 @@ fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
     out.flush()?;
     exit_without_closing(idx);
     Ok(Exit::success_if(results.total > 0))
+}
+
+/// `search query --jsonl`: the hits are fetched and written a page at a
+/// time (the query runs once per page on the same snapshot of the index),
+/// so memory holds one page of hits and snippets, not `--limit` of them;
+/// the facets and the summary (from the first page) follow.
+fn query_jsonl(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
+    let request = args.to_request();
+    let page = args.page_size.max(1);
+    let end = request.offset.saturating_add(request.limit);
+    let mut offset = request.offset;
+    let first_request = search::query::QueryRequest {
+        limit: page.min(request.limit),
+        ..request.clone()
+    };
+    let (idx, mut first) = search(cli, &first_request)?;
+    let mut out = stdout(cli);
+    let mut written = 0;
+    let mut hits = std::mem::take(&mut first.hits);
+    loop {
+        let asked = page.min(end - offset);
+        for hit in &hits {
+            output::print_json_line(&mut out, "hit", hit)?;
+        }
+        out.flush()?;
+        written += hits.len();
+        offset += hits.len();
+        if hits.len() < asked || offset >= end {
+            break;
+        }
+        let next = search::query::QueryRequest {
+            offset,
+            limit: page.min(end - offset),
+            ..request.clone()
+        };
+        hits = output::rounded(run_query(&idx, &next)?).hits;
+    }
+    first.limit = request.limit;
+    output::print_results_jsonl_end(&mut out, &first, written)?;
+    out.flush()?;
+    exit_without_closing(idx);
+    Ok(Exit::success_if(first.total > 0))
 }
 
 /// Opens the index and runs a search, with its warnings on stderr.

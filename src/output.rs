@@ -125,11 +125,13 @@ fn print_count_line(
     let notes = if notes.is_empty() {
         String::new()
     } else {
+        // A note (`company Amazon`) is not split over two lines.
+        let notes: Vec<String> = notes.iter().map(|n| glued(n)).collect();
         format!(" ({})", notes.join(", "))
     };
     let line = format!("{counted}{what}{notes}{extra} ({} ms)", r.took_ms);
     for line in crate::term::wrap(&line, width, "  ") {
-        writeln!(out, "{DIM}{line}{DIM:#}")?;
+        writeln!(out, "{DIM}{}{DIM:#}", line.replace(GLUE, " "))?;
     }
     Ok(())
 }
@@ -537,12 +539,22 @@ struct ResultsSummary<'a> {
     warnings: &'a [String],
 }
 
-/// Prints search results as JSON lines: a `hit` line per hit, flushed one by
-/// one, then a `facets` line and a `summary` line.
+/// Prints search results as JSON lines: a `hit` line per hit, then a
+/// `facets` line and a `summary` line.
 pub fn print_results_jsonl(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
     for hit in &r.hits {
         print_json_line(out, "hit", hit)?;
     }
+    print_results_jsonl_end(out, r, r.hits.len())
+}
+
+/// The `facets` and `summary` lines that end `search query --jsonl`, after
+/// `hits` hit lines (written page by page: `r` holds the first page).
+pub fn print_results_jsonl_end(
+    out: &mut dyn Write,
+    r: &SearchResults,
+    hits: usize,
+) -> io::Result<()> {
     print_json_line(out, "facets", &r.facets)?;
     print_json_line(
         out,
@@ -556,7 +568,7 @@ pub fn print_results_jsonl(out: &mut dyn Write, r: &SearchResults) -> io::Result
             counted: r.counted,
             offset: r.offset,
             limit: r.limit,
-            hits: r.hits.len(),
+            hits,
             took_ms: r.took_ms,
             warnings: &r.warnings,
         },

@@ -305,6 +305,30 @@ fn query_facets_and_index_write_json_lines() {
     assert_eq!(summary["total"], whole["total"]);
     assert_eq!(summary["hits"], hits.len());
 
+    // Written page by page: the same hits, ranks and summary as one search.
+    for (offset, page) in [("0", "2"), ("1", "3"), ("0", "1000")] {
+        let args = ["query", "--sort", "date", "-n", "7", "--offset", offset];
+        let whole: Value =
+            serde_json::from_str(&stdout_of(search(&index).args(args).arg("--json"))).unwrap();
+        let paged = json_lines(&stdout_of(search(&index).args(args).args([
+            "--jsonl",
+            "--page-size",
+            page,
+        ])));
+        let hits = whole["hits"].as_array().unwrap();
+        assert_eq!(hits.len(), 7);
+        assert_eq!(paged.len(), 9, "{paged:?}");
+        for (line, hit) in paged.iter().zip(hits) {
+            assert_eq!(line["rank"], hit["rank"]);
+            assert_eq!(line["id"], hit["id"]);
+        }
+        let summary = &paged[8];
+        assert_eq!(summary["hits"], 7);
+        assert_eq!(summary["limit"], 7);
+        assert_eq!(summary["total"], whole["total"]);
+        assert_eq!(paged[7]["year"], whole["facets"]["year"]);
+    }
+
     let lines = json_lines(&stdout_of(
         search(&index).args(["facets", "year", "--jsonl"]),
     ));
