@@ -228,7 +228,8 @@ Examples:
   search facets year --company Amazon         Amazon articles per year, as a bar chart
   search facets year 'return to office' --json
 
-Companies are sorted by count; years chronologically (a histogram).
+Companies are sorted by count; years oldest first (a histogram; --json and
+--jsonl list them in the same order).
 Exit status: 0 some article matched, 1 none matched, 2 error.";
 
 /// `search facets` dimensions.
@@ -336,10 +337,11 @@ pub struct EvalArgs {
 const EVAL_COMPANIES_EXAMPLES: &str = "\
 Examples:
   search eval-companies                              labels in tests/data, BBC in ../shared/corpora
-  search eval-companies --corpus ~/data/corpora --verbose
+  search eval-companies --corpus ~/data/corpora -v
   search eval-companies --json | jq .f1
 
-Labelled articles whose file is not found are left out and listed.";
+Without the corpus folder this is an error (exit 2); inside it, labelled
+articles whose file is not found are left out and listed.";
 
 /// Arguments of `search eval-companies`.
 #[derive(Debug, Args)]
@@ -371,11 +373,15 @@ Examples:
   search index ~/news/2025 ~/news/2026 several folders into one index
   search index feed.jsonl --index /tmp/idx --quiet
   search index --rebuild               index everything again
+  search index ~/news --exclude '*.md' --exclude drafts/
+  search index feed.jsonl --jsonl      warnings and the summary as JSON lines
 
 The index mirrors the articles found in PATHs. A second run on the same paths
 reads only new and changed files (by content hash), removes the articles of
 files that are gone and leaves the rest as it is. Folders are walked
 recursively (hidden entries skipped); files with other extensions are ignored.
+.gitignore, .ignore and .searchignore files are honoured (--no-ignore: not),
+--exclude GLOB leaves out more; what they leave out is counted (-v lists it).
 A file named directly is read whatever its extension. Problems with single
 files are warnings on stderr; the run goes on. Until the run commits, queries
 see the previous index; an interrupted run leaves it intact.
@@ -391,6 +397,7 @@ Examples:
   search query layoffs --company AWS --since 2024 --until 2025
   search query --company Amazon --limit 0        facets only
   search query layoffs --json | jq '.hits[0].title'
+  search query layoffs -n 100000 --jsonl | jq -c 'select(.type == \"hit\") | .id'
 
 Exit status: 0 some article matched, 1 none matched, 2 error.";
 
