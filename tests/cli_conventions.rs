@@ -697,3 +697,56 @@ fn eval_companies_without_the_corpus_says_what_is_missing() {
             "search: error: the labelled corpus is missing: /nonexistent is not a folder, and 45 of the articles labelled",
         ));
 }
+
+/// Runs `command` (a shell line) on a pseudo-terminal with `script`, if
+/// installed, and returns what the terminal showed.
+fn on_terminal(command: &str) -> Option<String> {
+    if !installed("script", "--version") {
+        eprintln!("script is not installed: the terminal behaviour is not checked");
+        return None;
+    }
+    let out = std::process::Command::new("script")
+        .args(["-qec", command, "/dev/null"])
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("COLUMNS")
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{command}: {out:?}"
+    );
+    Some(String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n"))
+}
+
+#[test]
+fn on_a_terminal_show_is_paged_and_coloured_unless_no_color() {
+    let (_tmp, index) = indexed();
+    let bin = env!("CARGO_BIN_EXE_search");
+    let index = index.to_str().unwrap();
+    let repo = common::repo();
+    let run = |env: &str, args: &str| {
+        on_terminal(&format!(
+            "cd {repo:?} && {env} {bin} --index {index:?} {args}"
+        ))
+    };
+    let Some(paged) = run("PAGER='sed s/^/PAGED:/'", "show wire-1") else {
+        return;
+    };
+    assert!(paged.starts_with("PAGED:"), "{paged:?}");
+    assert!(paged.contains("PAGED:\u{1b}[1mAWS outage"), "{paged:?}");
+    let plain = run("NO_COLOR=1 PAGER=cat", "show wire-1").unwrap();
+    assert!(
+        plain.starts_with("AWS outage takes down thousands of sites\n"),
+        "{plain:?}"
+    );
+    assert!(!plain.contains('\u{1b}'), "{plain:?}");
+    // Warnings on a terminal are yellow; with NO_COLOR plain.
+    let warned = run("", "query --company Amazn").unwrap();
+    assert!(warned.contains("\u{1b}[33msearch: warning:"), "{warned:?}");
+    let warned = run("NO_COLOR=1", "query --company Amazn").unwrap();
+    assert!(
+        warned.contains("search: warning: no article mentions"),
+        "{warned:?}"
+    );
+    assert!(!warned.contains('\u{1b}'), "{warned:?}");
+}
