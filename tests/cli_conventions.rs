@@ -750,3 +750,33 @@ fn on_a_terminal_show_is_paged_and_coloured_unless_no_color() {
     );
     assert!(!warned.contains('\u{1b}'), "{warned:?}");
 }
+
+#[test]
+fn the_index_summary_fits_the_width() {
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    let args = ["index", "seeds", "tests/data/messy", "--rebuild"];
+    let piped = stdout_of(search(&index).args(args));
+    assert_eq!(piped.lines().count(), 1, "{piped}");
+    assert!(display_width(&piped) > 100);
+    for columns in [40, 100] {
+        let wrapped = stdout_of(
+            search(&index)
+                .args(args)
+                .env("COLUMNS", columns.to_string()),
+        );
+        assert!(wrapped.lines().count() > 1);
+        assert!(
+            wrapped.lines().all(|l| display_width(l) <= columns),
+            "{wrapped}"
+        );
+        // Broken between words only: the same words (times aside).
+        let words = |s: &str| -> Vec<String> {
+            s.split_whitespace()
+                .filter(|w| !w.starts_with(|c: char| c.is_ascii_digit()))
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(words(&wrapped), words(&piped), "{wrapped}");
+    }
+}
