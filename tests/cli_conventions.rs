@@ -780,3 +780,34 @@ fn the_index_summary_fits_the_width() {
         assert_eq!(words(&wrapped), words(&piped), "{wrapped}");
     }
 }
+
+#[test]
+fn json_lines_end_quietly_when_the_reader_stops() {
+    let (_tmp, index) = indexed();
+    // A page per hit; a reader that stops after the first line ends the run
+    // quietly (exit 0, nothing on stderr). This does not show that the line
+    // came before the others were read: the whole output fits in the pipe.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_search"))
+        .current_dir(common::repo())
+        .arg("--index")
+        .arg(&index)
+        .args(["query", "--jsonl", "-n", "11", "--page-size", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    let hit: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(hit["type"], "hit");
+    assert_eq!(hit["rank"], 1);
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert!(matches!(out.status.code(), Some(0)), "{out:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
