@@ -43,6 +43,14 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     pub color: Color,
 
+    /// Only the results: no progress bar, no summary or count line (warnings and errors still go to stderr)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say more on stderr: what was left out (index), the index and timings (query, facets, show, export), each article's errors (eval-companies)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -94,6 +102,72 @@ pub enum Command {
     /// Measure publication years against hand labels: precision and coverage
     #[command(after_help = EVAL_DATES_EXAMPLES)]
     EvalDates(EvalDatesArgs),
+    /// Print one article as indexed: title, date and how it was found, companies, path, text
+    #[command(after_help = SHOW_EXAMPLES)]
+    Show(ShowArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of search, or of one subcommand, for `man -l` or a man directory
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
+}
+
+const SHOW_EXAMPLES: &str = "\
+Examples:
+  search show bbc-business-001                 by the article's id
+  search show seeds/2025-01-amazon-rto.txt     by the path it was indexed from
+  search show feed.jsonl --json | jq '.[].title'   every article of that file
+
+On a terminal the article is paged with $PAGER (default: less -R); piped, it
+is printed as it is. A path gives every article of that file, in index order.
+Exit status: 0 found, 2 no such article or another error.";
+
+/// Arguments of `search show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The article's id, or the path of its file as indexed
+    #[arg(value_name = "ID|PATH")]
+    pub key: String,
+
+    /// Print the article(s) as a JSON array
+    #[arg(long)]
+    pub json: bool,
+
+    /// Do not page, even on a terminal
+    #[arg(long)]
+    pub no_pager: bool,
+}
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Install (then start a new shell):
+  search completions bash > ~/.local/share/bash-completion/completions/search
+  search completions zsh  > ~/.zfunc/_search      # with fpath+=(~/.zfunc) before compinit
+  search completions fish > ~/.config/fish/completions/search.fish
+  search completions powershell >> $PROFILE
+  search completions elvish > ~/.config/elvish/lib/search.elv  # then: use search";
+
+/// Arguments of `search completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+const MAN_EXAMPLES: &str = "\
+Install:
+  mkdir -p ~/.local/share/man/man1 && search man > ~/.local/share/man/man1/search.1
+  for c in index query facets show export eval eval-companies completions; do
+    search man $c > ~/.local/share/man/man1/search-$c.1; done
+  search man | man -l -                           read it without installing";
+
+/// Arguments of `search man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (search-index(1), ...) [default: search(1)]
+    #[arg(value_name = "SUBCOMMAND")]
+    pub command: Option<String>,
 }
 
 const EXPORT_EXAMPLES: &str = "\
@@ -145,10 +219,6 @@ pub struct ExportArgs {
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1024..))]
     pub max_bytes: Option<u64>,
 
-    /// No progress bar and no summary line (warnings still go to stderr)
-    #[arg(short, long)]
-    pub quiet: bool,
-
     /// Print the summary as JSON (on stderr when the export goes to standard output)
     #[arg(long)]
     pub json: bool,
@@ -195,7 +265,8 @@ Examples:
   search facets year --company Amazon         Amazon articles per year, as a bar chart
   search facets year 'return to office' --json
 
-Companies are sorted by count; years chronologically (a histogram).
+Companies are sorted by count; years oldest first (a histogram; --json and
+--jsonl list them in the same order).
 Exit status: 0 some article matched, 1 none matched, 2 error.";
 
 /// `search facets` dimensions.
@@ -226,8 +297,12 @@ pub struct FacetsArgs {
     pub limit: usize,
 
     /// Print the counts as JSON
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jsonl")]
     pub json: bool,
+
+    /// Print JSON lines: one line per count, then a summary line
+    #[arg(long)]
+    pub jsonl: bool,
 }
 
 impl FacetsArgs {
@@ -299,10 +374,11 @@ pub struct EvalArgs {
 const EVAL_COMPANIES_EXAMPLES: &str = "\
 Examples:
   search eval-companies                              labels in tests/data, BBC in ../shared/corpora
-  search eval-companies --corpus ~/data/corpora --verbose
+  search eval-companies --corpus ~/data/corpora -v
   search eval-companies --json | jq .f1
 
-Labelled articles whose file is not found are left out and listed.";
+Without the corpus folder this is an error (exit 2); inside it, labelled
+articles whose file is not found are left out and listed.";
 
 /// Arguments of `search eval-companies`.
 #[derive(Debug, Args)]
@@ -319,12 +395,8 @@ pub struct EvalCompaniesArgs {
     #[arg(long, value_name = "DIR", default_value = "../shared/corpora")]
     pub corpus: PathBuf,
 
-    /// List every article's misses and false hits
-    #[arg(short, long)]
-    pub verbose: bool,
-
     /// Measure each matching rule: the set again with each rule switched off, and with none
-    #[arg(long, conflicts_with = "verbose")]
+    #[arg(long)]
     pub ablation: bool,
 
     /// Print the result as JSON
@@ -338,11 +410,15 @@ Examples:
   search index ~/news/2025 ~/news/2026 several folders into one index
   search index feed.jsonl --index /tmp/idx --quiet
   search index --rebuild               index everything again
+  search index ~/news --exclude '*.md' --exclude drafts/
+  search index feed.jsonl --jsonl      warnings and the summary as JSON lines
 
 The index mirrors the articles found in PATHs. A second run on the same paths
 reads only new and changed files (by content hash), removes the articles of
 files that are gone and leaves the rest as it is. Folders are walked
 recursively (hidden entries skipped); files with other extensions are ignored.
+.gitignore, .ignore and .searchignore files are honoured (--no-ignore: not),
+--exclude GLOB leaves out more; what they leave out is counted (-v lists it).
 A file named directly is read whatever its extension. Problems with single
 files are warnings on stderr; the run goes on. Until the run commits, queries
 see the previous index; an interrupted run leaves it intact.
@@ -358,6 +434,7 @@ Examples:
   search query layoffs --company AWS --since 2024 --until 2025
   search query --company Amazon --limit 0        facets only
   search query layoffs --json | jq '.hits[0].title'
+  search query layoffs -n 100000 --jsonl | jq -c 'select(.type == \"hit\") | .id'
 
 Exit status: 0 some article matched, 1 none matched, 2 error.";
 
@@ -377,13 +454,21 @@ pub struct IndexArgs {
     #[arg(long, value_name = "FILE")]
     pub companies: Option<PathBuf>,
 
-    /// No progress bar and no summary line (warnings still go to stderr)
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// Leave out files and folders matching GLOB (gitignore syntax, e.g. '*.md', 'drafts/'); repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Read everything: no .gitignore, .ignore or .searchignore (hidden entries are still skipped)
+    #[arg(long)]
+    pub no_ignore: bool,
 
     /// Print the summary as JSON on stdout
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jsonl")]
     pub json: bool,
+
+    /// Print JSON lines on stdout: one line per warning as it happens, then the summary
+    #[arg(long)]
+    pub jsonl: bool,
 
     /// Memory budget of the index writer, in MB
     #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(32..=16384))]
@@ -477,8 +562,16 @@ pub struct QueryArgs {
     pub facet_limit: usize,
 
     /// Print results as one JSON document
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jsonl")]
     pub json: bool,
+
+    /// Print JSON lines: one line per hit as it is read, then the facets, then a summary
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// Hits fetched per page with --jsonl (memory holds one page)
+    #[arg(long, value_name = "N", default_value_t = 1000, hide = true)]
+    pub page_size: usize,
 }
 
 /// `--sort` values.

@@ -56,7 +56,141 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::EvalDates(args) => eval_dates(cli, args),
         Command::Eval(args) => eval(cli, args),
         Command::Export(args) => export(cli, args),
+        Command::Show(args) => show(cli, args),
+        Command::Completions(args) => completions(args),
+        Command::Man(args) => man(args),
     }
+}
+
+const WARNING: anstyle::Style =
+    anstyle::Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Yellow)));
+const ERROR: anstyle::Style = anstyle::Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)))
+    .effects(anstyle::Effects::BOLD);
+
+/// Standard error, coloured as `--color` and NO_COLOR say (only on a terminal by default).
+fn stderr(cli: &Cli) -> anstream::AutoStream<std::io::StderrLock<'static>> {
+    anstream::AutoStream::new(std::io::stderr().lock(), cli.color.choice())
+}
+
+/// Prints `search: warning: LINE` on stderr, the label yellow on a terminal.
+pub fn print_warning(cli: &Cli, line: &str) {
+    let _ = writeln!(stderr(cli), "{WARNING}search: warning:{WARNING:#} {line}");
+}
+
+/// Prints `search: error: LINE` on stderr, the label red on a terminal.
+pub fn print_error(cli: &Cli, line: &str) {
+    let _ = writeln!(stderr(cli), "{ERROR}search: error:{ERROR:#} {line}");
+}
+
+/// The width human output is wrapped at (see [`search::term::output_width`]).
+fn width() -> Option<usize> {
+    search::term::output_width(std::io::stdout().is_terminal())
+}
+
+fn show(cli: &Cli, args: &crate::cli::ShowArgs) -> Result<ExitCode> {
+    let idx = open_index(&cli.index)?;
+    let (by, articles) = search::show::find(&idx, &args.key)?;
+    if cli.verbose {
+        eprintln!(
+            "search: {} found by {} in {}",
+            if articles.len() == 1 {
+                "1 article".to_string()
+            } else {
+                format!("{} articles", articles.len())
+            },
+            match by {
+                search::show::MatchedBy::Id => "id",
+                search::show::MatchedBy::Path => "path",
+            },
+            search::error::shown(&idx.dir)
+        );
+    }
+    if args.json {
+        let mut out = stdout(cli);
+        output::print_json(&mut out, &articles)?;
+        out.flush()?;
+        return Ok(Exit::Success.into());
+    }
+    let terminal = std::io::stdout().is_terminal();
+    if terminal && !args.no_pager {
+        if let Some(mut pager) = spawn_pager() {
+            let width = width();
+            let mut text = Vec::new();
+            search::show::print_articles(&mut text, &articles, width)?;
+            // The pager gets the colours (less -R shows them) unless told otherwise.
+            let mut buf = Vec::new();
+            let choice = match cli.color {
+                crate::cli::Color::Auto
+                    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) =>
+                {
+                    anstream::ColorChoice::Never
+                }
+                crate::cli::Color::Auto => anstream::ColorChoice::Always,
+                other => other.choice(),
+            };
+            anstream::AutoStream::new(&mut buf, choice).write_all(&text)?;
+            if let Some(stdin) = pager.stdin.as_mut() {
+                // A pager quit early closes the pipe: that is not an error.
+                let _ = stdin.write_all(&buf);
+            }
+            drop(pager.stdin.take());
+            pager.wait()?;
+            return Ok(Exit::Success.into());
+        }
+    }
+    let mut out = stdout(cli);
+    search::show::print_articles(&mut out, &articles, width())?;
+    out.flush()?;
+    Ok(Exit::Success.into())
+}
+
+/// Starts `$PAGER` (split on spaces; default `less -R`), reading from a pipe;
+/// `None` when it is empty, `cat`, or cannot be started.
+fn spawn_pager() -> Option<std::process::Child> {
+    let pager = std::env::var("PAGER").unwrap_or_else(|_| "less -R".to_string());
+    let mut words = pager.split_whitespace();
+    let program = words.next()?;
+    if program == "cat" {
+        return None;
+    }
+    let mut command = std::process::Command::new(program);
+    command.args(words).stdin(std::process::Stdio::piped());
+    if program.ends_with("less") && std::env::var_os("LESS").is_none() {
+        // Quit at once when the article fits on one screen, as bat does.
+        command.env("LESS", "FRX");
+    }
+    command.spawn().ok()
+}
+
+fn completions(args: &crate::cli::CompletionsArgs) -> Result<ExitCode> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(args.shell, &mut command, "search", &mut out);
+    out.flush()?;
+    Ok(Exit::Success.into())
+}
+
+fn man(args: &crate::cli::ManArgs) -> Result<ExitCode> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    // Gives the subcommands the global options (--index, -q, -v, --color).
+    command.build();
+    let page = match &args.command {
+        None => clap_mangen::Man::new(command),
+        Some(name) => {
+            let sub = command
+                .find_subcommand(name)
+                .ok_or_else(|| anyhow::anyhow!("no subcommand `{name}`; see `search --help`"))?
+                .clone()
+                .display_name(format!("search-{name}"))
+                .bin_name(format!("search {name}"));
+            clap_mangen::Man::new(sub)
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    page.render(&mut out)?;
+    out.flush()?;
+    Ok(Exit::Success.into())
 }
 
 /// True if the error is a closed stdout (`search query x | head -1`).
@@ -72,16 +206,66 @@ fn stdout(cli: &Cli) -> anstream::AutoStream<std::io::StdoutLock<'static>> {
 }
 
 fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
+    if args.jsonl {
+        return query_jsonl(cli, args);
+    }
     let (idx, results) = search(cli, &args.to_request())?;
     let mut out = stdout(cli);
     if args.json {
         output::print_json(&mut out, &results)?;
     } else {
-        output::print_results(&mut out, &results)?;
+        let layout = output::Layout {
+            width: width(),
+            quiet: cli.quiet,
+            no_company_facet: args.facet_limit == 0,
+        };
+        output::print_results(&mut out, &results, layout)?;
     }
     out.flush()?;
     exit_without_closing(idx);
     Ok(Exit::success_if(results.total > 0))
+}
+
+/// `search query --jsonl`: the hits are fetched and written a page at a
+/// time (the query runs once per page on the same snapshot of the index),
+/// so memory holds one page of hits and snippets, not `--limit` of them;
+/// the facets and the summary (from the first page) follow.
+fn query_jsonl(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
+    let request = args.to_request();
+    let page = args.page_size.max(1);
+    let end = request.offset.saturating_add(request.limit);
+    let mut offset = request.offset;
+    let first_request = search::query::QueryRequest {
+        limit: page.min(request.limit),
+        ..request.clone()
+    };
+    let (idx, mut first) = search(cli, &first_request)?;
+    let mut out = stdout(cli);
+    let mut written = 0;
+    let mut hits = std::mem::take(&mut first.hits);
+    loop {
+        let asked = page.min(end - offset);
+        for hit in &hits {
+            output::print_json_line(&mut out, "hit", hit)?;
+        }
+        out.flush()?;
+        written += hits.len();
+        offset += hits.len();
+        if hits.len() < asked || offset >= end {
+            break;
+        }
+        let next = search::query::QueryRequest {
+            offset,
+            limit: page.min(end - offset),
+            ..request.clone()
+        };
+        hits = output::rounded(run_query(&idx, &next)?).hits;
+    }
+    first.limit = request.limit;
+    output::print_results_jsonl_end(&mut out, &first, written)?;
+    out.flush()?;
+    exit_without_closing(idx);
+    Ok(Exit::success_if(first.total > 0))
 }
 
 /// Opens the index and runs a search, with its warnings on stderr.
@@ -92,7 +276,15 @@ fn search(
     let idx = open_index(&cli.index)?;
     let results = output::rounded(run_query(&idx, request)?);
     for warning in &results.warnings {
-        eprintln!("search: warning: {warning}");
+        print_warning(cli, warning);
+    }
+    if cli.verbose {
+        eprintln!(
+            "search: searched {} ({} articles) in {} ms",
+            search::error::shown(&idx.dir),
+            idx.reader.searcher().num_docs(),
+            results.took_ms
+        );
     }
     Ok((idx, results))
 }
@@ -121,9 +313,14 @@ fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
         writer_threads: threads,
         rebuild: args.rebuild,
         companies_file: args.companies.clone(),
+        walk: search::ingest::WalkOptions {
+            exclude: args.exclude.clone(),
+            no_ignore: args.no_ignore,
+            threads: 0,
+        },
     };
-    let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let observer = CliObserver::new(show_progress);
+    let show_progress = !cli.quiet && std::io::stderr().is_terminal();
+    let observer = CliObserver::new(cli, show_progress, args.jsonl);
     let summary = build_index(&opts, &observer);
     observer.bar.finish_and_clear();
     let summary = match summary {
@@ -138,24 +335,29 @@ fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     let mut out = stdout(cli);
-    if args.json {
+    if args.jsonl {
+        output::print_json_line(&mut out, "summary", &summary)?;
+    } else if args.json {
         output::print_json(&mut out, &summary)?;
-    } else if !args.quiet {
-        output::print_summary(&mut out, &summary)?;
+    } else if !cli.quiet {
+        output::print_summary(&mut out, &summary, width())?;
     }
     out.flush()?;
     Ok(Exit::success_if(summary.skipped_total() == 0))
 }
 
-/// Progress bar and warnings on stderr.
-struct CliObserver {
+/// Progress bar and warnings on stderr (with `--jsonl`, warnings on stdout).
+struct CliObserver<'a> {
+    cli: &'a Cli,
     bar: ProgressBar,
     files_done: AtomicU64,
     files_total: AtomicU64,
+    /// Warnings as JSON lines on stdout, one write per line.
+    jsonl: Option<std::sync::Mutex<std::io::Stdout>>,
 }
 
-impl CliObserver {
-    fn new(visible: bool) -> CliObserver {
+impl CliObserver<'_> {
+    fn new(cli: &Cli, visible: bool, jsonl: bool) -> CliObserver<'_> {
         let bar = if visible {
             ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
         } else {
@@ -163,20 +365,22 @@ impl CliObserver {
         };
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] [{bar:30}] {bytes}/{total_bytes} {msg} ({bytes_per_sec}, ETA {eta})",
+                "{spinner} [{elapsed_precise}] [{bar:30}] {decimal_bytes}/{decimal_total_bytes} {msg} ({decimal_bytes_per_sec}, ETA {eta})",
             )
             .expect("valid template")
             .progress_chars("=> "),
         );
         CliObserver {
+            cli,
             bar,
             files_done: AtomicU64::new(0),
             files_total: AtomicU64::new(0),
+            jsonl: jsonl.then(|| std::sync::Mutex::new(std::io::stdout())),
         }
     }
 }
 
-impl BuildObserver for CliObserver {
+impl BuildObserver for CliObserver<'_> {
     fn start(&self, files: u64, bytes: u64) {
         self.files_total.store(files, Ordering::Relaxed);
         self.bar.set_length(bytes);
@@ -197,14 +401,40 @@ impl BuildObserver for CliObserver {
         self.bar.tick();
     }
 
+    fn excluded(&self, path: &Path) {
+        if self.cli.verbose {
+            let line = search::text::sanitize_for_terminal(&path.display().to_string());
+            self.bar
+                .suspend(|| eprintln!("search: excluded: {line} (ignore file or --exclude)"));
+        }
+    }
+
     fn warning(&self, warning: &Warning) {
+        if let Some(stdout) = &self.jsonl {
+            let mut stdout = stdout.lock().expect("lock");
+            let mut line = Vec::new();
+            // Written as it happens, in one piece, so a reader sees it at once.
+            if output::print_warning_jsonl(&mut line, warning).is_ok() {
+                let _ = stdout.write_all(&line).and_then(|()| stdout.flush());
+            }
+            return;
+        }
         let line = search::text::sanitize_for_terminal(&warning.to_string());
-        self.bar.suspend(|| eprintln!("search: warning: {line}"));
+        self.bar.suspend(|| print_warning(self.cli, &line));
     }
 }
 
 fn eval_companies(cli: &Cli, args: &EvalCompaniesArgs) -> Result<ExitCode> {
     let (labels, repo, corpus) = (&args.labels, Path::new("."), &args.corpus);
+    // Scoring only the few labelled articles in the repository would look like a result.
+    let needed = search::eval::labels_outside_repo(labels)?;
+    if needed > 0 && !corpus.is_dir() {
+        anyhow::bail!(
+            "the labelled corpus is missing: {} is not a folder, and {needed} of the articles labelled in {} are read from it (bbc/...); pass --corpus DIR",
+            search::error::shown(corpus),
+            labels.display()
+        );
+    }
     let gazetteer = search::extract::companies::Gazetteer::builtin();
     let mut out = stdout(cli);
     let articles = if args.ablation {
@@ -220,7 +450,7 @@ fn eval_companies(cli: &Cli, args: &EvalCompaniesArgs) -> Result<ExitCode> {
         if args.json {
             output::print_json(&mut out, &eval)?;
         } else {
-            output::print_company_eval(&mut out, &eval, args.verbose)?;
+            output::print_company_eval(&mut out, &eval, cli.verbose)?;
         }
         eval.articles
     };
@@ -299,10 +529,17 @@ fn facets(cli: &Cli, args: &FacetsArgs) -> Result<ExitCode> {
         FacetKind::Year => output::Facet::Year,
     };
     let mut out = stdout(cli);
-    if args.json {
+    if args.jsonl {
+        output::print_facet_jsonl(&mut out, &results, facet)?;
+    } else if args.json {
         output::print_json(&mut out, &output::FacetsJson::new(&results, facet))?;
     } else {
-        output::print_facet(&mut out, &results, facet)?;
+        let layout = output::Layout {
+            width: width(),
+            quiet: cli.quiet,
+            ..output::Layout::default()
+        };
+        output::print_facet(&mut out, &results, facet, layout)?;
     }
     out.flush()?;
     exit_without_closing(idx);
@@ -345,7 +582,7 @@ fn export(cli: &Cli, args: &ExportArgs) -> Result<ExitCode> {
             self.0.inc(1);
         }
     }
-    let bar = if !args.quiet && std::io::stderr().is_terminal() {
+    let bar = if !cli.quiet && std::io::stderr().is_terminal() {
         ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
     } else {
         ProgressBar::hidden()
@@ -362,7 +599,14 @@ fn export(cli: &Cli, args: &ExportArgs) -> Result<ExitCode> {
     observer.0.finish_and_clear();
     let summary = summary?;
     for warning in &summary.warnings {
-        eprintln!("search: warning: {warning}");
+        print_warning(cli, warning);
+    }
+    if cli.verbose {
+        eprintln!(
+            "search: exported from {} in {:.2} s",
+            search::error::shown(&idx.dir),
+            summary.seconds
+        );
     }
     // The articles may be on stdout: the summary goes to stderr then.
     let mut out: Box<dyn Write> = if to_stdout {
@@ -375,7 +619,7 @@ fn export(cli: &Cli, args: &ExportArgs) -> Result<ExitCode> {
     };
     if args.json {
         output::print_json(&mut out, &summary)?;
-    } else if !args.quiet {
+    } else if !cli.quiet {
         output::print_export_summary(&mut out, &summary)?;
     }
     out.flush()?;

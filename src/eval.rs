@@ -64,6 +64,20 @@ impl RecordSink for Collect {
     fn warn(&self, _: Warning) {}
 }
 
+/// How many articles of a labels file are read from the corpus folder (all
+/// but those under `seeds/`, which are in the repository).
+pub fn labels_outside_repo(labels: &Path) -> Result<usize, SearchError> {
+    let text = std::fs::read_to_string(labels).map_err(|source| SearchError::Io {
+        path: labels.to_path_buf(),
+        source,
+    })?;
+    Ok(text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter(|l| !l.starts_with("seeds/"))
+        .count())
+}
+
 /// Compares the companies extracted from each labelled article with its labels.
 ///
 /// `repo_root` resolves `seeds/...` paths; `corpus_root` resolves the others.

@@ -19,6 +19,8 @@
 //! * [`output`] prints results for people (colour on a terminal) or as JSON.
 //! * [`eval`] measures extraction against hand labels; [`eval_dates`] the
 //!   publication years.
+//! * [`show`] finds one article by id or path and prints it in full.
+//! * [`term`] fits human output to the terminal's width.
 //! * [`export`] writes the articles out for Quickwit, OpenSearch or as JSON lines.
 
 pub mod article;
@@ -32,7 +34,9 @@ pub mod ingest;
 pub mod markup;
 pub mod output;
 pub mod query;
+pub mod show;
 pub mod snippet;
+pub mod term;
 pub mod text;
 
 pub use error::SearchError;

@@ -46,7 +46,7 @@ fn main() -> ExitCode {
                     chain.push(cause);
                 }
             }
-            eprintln!("search: error: {}", chain.join(": "));
+            commands::print_error(&cli, &chain.join(": "));
             commands::Exit::Error.into()
         }
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::article::DateSource;
 use crate::index::BuildSummary;
-use crate::query::{AppliedFilters, FacetCount, Hit, MatchMode, SearchResults};
+use crate::query::{AppliedFilters, DateBound, FacetCount, Hit, MatchMode, SearchResults};
 use crate::text::sanitize_for_terminal;
 
 const TITLE: Style = Style::new().effects(Effects::BOLD);
@@ -39,10 +39,24 @@ pub fn rounded(mut r: SearchResults) -> SearchResults {
     r
 }
 
+/// How human output is laid out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Layout {
+    /// Wrap lines at this many columns (`None`: do not wrap).
+    pub width: Option<usize>,
+    /// Only the hits (or bars): no count line, no facet lines.
+    pub quiet: bool,
+    /// The company facet was not asked for (`--facet-limit 0`): no line for it.
+    pub no_company_facet: bool,
+}
+
 /// Prints search results for a person: hits, then a count line, then facets.
-pub fn print_results(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
+pub fn print_results(out: &mut dyn Write, r: &SearchResults, layout: Layout) -> io::Result<()> {
     for hit in &r.hits {
-        print_hit(out, hit)?;
+        print_hit(out, hit, layout.width)?;
+    }
+    if layout.quiet {
+        return Ok(());
     }
     let shown = if r.hits.is_empty() {
         String::new()
@@ -50,23 +64,56 @@ pub fn print_results(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
         format!(", showing {}-{}", r.offset + 1, r.offset + r.hits.len())
     };
     print_corrections(out, r)?;
-    print_count_line(out, r, &shown)?;
+    print_count_line(out, r, &shown, layout.width)?;
     if r.total > 0 {
-        print_facet_line(out, "companies", &r.facets.company)?;
-        print_facet_line(out, "years", &r.facets.year)?;
+        if !layout.no_company_facet {
+            print_facet_line(out, "companies", &r.facets.company, layout.width)?;
+        }
+        print_facet_line(out, "years", &r.facets.year, layout.width)?;
     }
     Ok(())
+}
+
+/// Writes `text` wrapped to `width` (lines after the first indented by
+/// `indent`), or as one line when `width` is `None`.
+fn write_wrapped(
+    out: &mut dyn Write,
+    text: &str,
+    width: Option<usize>,
+    indent: &str,
+) -> io::Result<()> {
+    for line in crate::term::wrap(text, width, indent) {
+        writeln!(out, "{}", line.replace(GLUE, " "))?;
+    }
+    Ok(())
+}
+
+/// A space that lines are not broken at (printed as a plain space).
+const GLUE: char = '\u{a0}';
+
+/// `s` with its spaces made unbreakable, so that wrapping keeps it on one line.
+fn glued(s: &str) -> String {
+    s.replace(' ', "\u{a0}")
 }
 
 /// The line saying how many articles matched the query and filters
 /// (`3 matching articles for "layoffs" (company Amazon)`, or `17 articles
 /// match all words for "ipod sales" (332 more match some)`), then `extra`
 /// and the time.
-fn print_count_line(out: &mut dyn Write, r: &SearchResults, extra: &str) -> io::Result<()> {
-    let what = if r.query.trim().is_empty() {
+fn print_count_line(
+    out: &mut dyn Write,
+    r: &SearchResults,
+    extra: &str,
+    width: Option<usize>,
+) -> io::Result<()> {
+    let query = sanitize_for_terminal(r.query.trim());
+    let what = if query.is_empty() {
         String::new()
+    } else if query.len() > 1 && query.starts_with('"') && query.ends_with('"') {
+        // A quoted phrase is shown with its own quotes, not twice quoted.
+        format!(" for {query}")
     } else {
-        format!(" for \"{}\"", sanitize_for_terminal(r.query.trim()))
+        format!(" for \"{query}\"")
     };
     let mut notes = describe_filters(r);
     let counted = if r.counted == MatchMode::All && r.partial > 0 {
@@ -79,13 +126,15 @@ fn print_count_line(out: &mut dyn Write, r: &SearchResults, extra: &str) -> io::
     let notes = if notes.is_empty() {
         String::new()
     } else {
+        // A note (`company Amazon`) is not split over two lines.
+        let notes: Vec<String> = notes.iter().map(|n| glued(n)).collect();
         format!(" ({})", notes.join(", "))
     };
-    writeln!(
-        out,
-        "{DIM}{counted}{what}{notes}{extra} ({} ms){DIM:#}",
-        r.took_ms
-    )
+    let line = format!("{counted}{what}{notes}{extra} ({} ms)", r.took_ms);
+    for line in crate::term::wrap(&line, width, "  ") {
+        writeln!(out, "{DIM}{}{DIM:#}", line.replace(GLUE, " "))?;
+    }
+    Ok(())
 }
 
 /// What typo tolerance changed: `showing results for "microsoft" (no
@@ -126,13 +175,17 @@ fn describe_filters(r: &SearchResults) -> Vec<String> {
     match (r.filters.since, r.filters.until) {
         (Some(a), Some(b)) if a == b => parts.push(format!(
             "{} {a}",
-            if matches!(a, crate::query::DateBound::Year(_)) {
+            if matches!(a, DateBound::Year(_)) {
                 "year"
             } else {
                 "day"
             }
         )),
-        (Some(a), Some(b)) => parts.push(format!("years {a}-{b}")),
+        (Some(a @ DateBound::Year(_)), Some(b @ DateBound::Year(_))) => {
+            parts.push(format!("years {a}-{b}"))
+        }
+        // Days have hyphens of their own: `2005-01-01 to 2005-03-31`.
+        (Some(a), Some(b)) => parts.push(format!("{a} to {b}")),
         (Some(a), None) => parts.push(format!("since {a}")),
         (None, Some(b)) => parts.push(format!("until {b}")),
         (None, None) => {}
@@ -140,13 +193,15 @@ fn describe_filters(r: &SearchResults) -> Vec<String> {
     parts
 }
 
-fn print_hit(out: &mut dyn Write, hit: &Hit) -> io::Result<()> {
-    writeln!(
-        out,
-        "{:>2}. {TITLE}{}{TITLE:#}",
-        hit.rank,
-        sanitize_for_terminal(&hit.title)
-    )?;
+fn print_hit(out: &mut dyn Write, hit: &Hit, width: Option<usize>) -> io::Result<()> {
+    let rank = format!("{:>2}. ", hit.rank);
+    let title = sanitize_for_terminal(&hit.title);
+    // A title too long for the line ends in `…` (measured in columns).
+    let title = match width {
+        Some(w) => crate::term::truncate(&title, w.saturating_sub(rank.len())).into_owned(),
+        None => title,
+    };
+    writeln!(out, "{rank}{TITLE}{title}{TITLE:#}")?;
     // Dates the article or its metadata state are shown as they are; those
     // from the file's path or a rule say so.
     let how = match hit.date_source {
@@ -178,14 +233,17 @@ fn print_hit(out: &mut dyn Write, hit: &Hit) -> io::Result<()> {
     };
     let score = hit
         .score
-        .map(|s| format!(" · score {s:.2}"))
+        .map(|s| format!("{GLUE}· {}", glued(&format!("score {s:.2}"))))
         .unwrap_or_default();
-    writeln!(
-        out,
-        "    {META}{date}{META:#} · {companies} · {PATH}{}{PATH:#}{DIM}{score}{DIM:#}",
-        sanitize_for_terminal(&hit.path)
-    )?;
-    write!(out, "    ")?;
+    // `·` stays at the end of a line, never starts one; a date or a score is not split.
+    let meta = format!(
+        "    {META}{}{META:#}\u{a0}· {companies}\u{a0}· {PATH}{}{PATH:#}{DIM}{}{DIM:#}",
+        glued(&date),
+        sanitize_for_terminal(&hit.path),
+        score
+    );
+    write_wrapped(out, &meta, width, "    ")?;
+    let mut snippet = String::from("    ");
     let mut pos = 0;
     let chars: Vec<char> = hit.snippet.text.chars().collect();
     for &[start, end] in &hit.snippet.highlights {
@@ -194,34 +252,44 @@ fn print_hit(out: &mut dyn Write, hit: &Hit) -> io::Result<()> {
         }
         let before: String = chars[pos..start].iter().collect();
         let matched: String = chars[start..end].iter().collect();
-        write!(
-            out,
+        snippet.push_str(&format!(
             "{}{MATCH}{}{MATCH:#}",
             sanitize_for_terminal(&before),
             sanitize_for_terminal(&matched)
-        )?;
+        ));
         pos = end;
     }
     let rest: String = chars[pos.min(chars.len())..].iter().collect();
-    writeln!(out, "{}", sanitize_for_terminal(&rest))?;
+    snippet.push_str(&sanitize_for_terminal(&rest));
+    write_wrapped(out, &snippet, width, "    ")?;
     writeln!(out)
 }
 
-fn print_facet_line(out: &mut dyn Write, label: &str, counts: &[FacetCount]) -> io::Result<()> {
+fn print_facet_line(
+    out: &mut dyn Write,
+    label: &str,
+    counts: &[FacetCount],
+    width: Option<usize>,
+) -> io::Result<()> {
     let list: Vec<String> = counts
         .iter()
-        .map(|c| format!("{} {}", sanitize_for_terminal(&c.value), c.count))
+        .map(|c| glued(&format!("{} {}", sanitize_for_terminal(&c.value), c.count)))
         .collect();
     let list = if list.is_empty() {
         "none".to_string()
     } else {
-        list.join(" · ")
+        list.join("\u{a0}· ")
     };
-    writeln!(out, "{LABEL}{label:<10}{LABEL:#} {list}")
+    let line = format!("{LABEL}{label:<10}{LABEL:#} {list}");
+    write_wrapped(out, &line, width, &" ".repeat(11))
 }
 
-/// Prints the one-line summary of an index build.
-pub fn print_summary(out: &mut dyn Write, s: &BuildSummary) -> io::Result<()> {
+/// Prints the summary of an index build: one line, wrapped to `width` when given.
+pub fn print_summary(
+    out: &mut dyn Write,
+    s: &BuildSummary,
+    width: Option<usize>,
+) -> io::Result<()> {
     let skipped = if s.skipped.is_empty() {
         "0 skipped".to_string()
     } else {
@@ -233,9 +301,14 @@ pub fn print_summary(out: &mut dyn Write, s: &BuildSummary) -> io::Result<()> {
     } else {
         String::new()
     };
-    writeln!(
-        out,
-        "indexed {} from {} into {} ({} new, {} updated, {} removed, {} unchanged; {} in the index): {skipped}{warnings}; {:.2} s, {} articles/s, {:.1} MB/s",
+    // Never silent about what the ignore rules left out (`-v` lists them).
+    let excluded = if s.excluded > 0 {
+        format!(", {} excluded", s.excluded)
+    } else {
+        String::new()
+    };
+    let line = format!(
+        "indexed {} from {} into {} ({} new, {} updated, {} removed, {} unchanged; {} in the index): {skipped}{warnings}{excluded}; {:.2} s, {} articles/s, {:.1} MB/s",
         plural(s.indexed, "article"),
         plural(s.files, "file"),
         s.index,
@@ -247,7 +320,8 @@ pub fn print_summary(out: &mut dyn Write, s: &BuildSummary) -> io::Result<()> {
         s.seconds,
         s.articles_per_second,
         s.megabytes_per_second
-    )
+    );
+    write_wrapped(out, &line, width, "  ")
 }
 
 /// Prints a company-extraction evaluation: the scores, then (verbose) each article's errors.
@@ -368,8 +442,9 @@ pub struct FacetsJson<'a> {
     pub filters: &'a AppliedFilters,
     /// Number of matching articles.
     pub total: u64,
-    /// The counts, in the order of the results' facets.
-    pub counts: &'a [FacetCount],
+    /// The counts: companies most mentioned first, years oldest first
+    /// (`unknown` last), as `search facets` prints them.
+    pub counts: Vec<FacetCount>,
 }
 
 impl<'a> FacetsJson<'a> {
@@ -385,23 +460,33 @@ impl<'a> FacetsJson<'a> {
     }
 }
 
-fn facet_counts(r: &SearchResults, facet: Facet) -> &[FacetCount] {
+/// One facet's counts in the order `search facets` shows them in every
+/// format: companies by count, years oldest first with `unknown` last.
+fn facet_counts(r: &SearchResults, facet: Facet) -> Vec<FacetCount> {
     match facet {
-        Facet::Company => &r.facets.company,
-        Facet::Year => &r.facets.year,
+        Facet::Company => r.facets.company.clone(),
+        Facet::Year => {
+            let mut counts = r.facets.year.clone();
+            counts.sort_by_key(|c| c.value.parse::<u32>().unwrap_or(u32::MAX));
+            counts
+        }
     }
 }
 
 /// Prints one facet as bars (years as a histogram in time order, `unknown`
 /// last), then how many articles were counted.
-pub fn print_facet(out: &mut dyn Write, r: &SearchResults, facet: Facet) -> io::Result<()> {
-    let mut counts = facet_counts(r, facet).to_vec();
-    if facet == Facet::Year {
-        counts.sort_by_key(|c| c.value.parse::<u32>().unwrap_or(u32::MAX));
+pub fn print_facet(
+    out: &mut dyn Write,
+    r: &SearchResults,
+    facet: Facet,
+    layout: Layout,
+) -> io::Result<()> {
+    print_bars(out, &facet_counts(r, facet))?;
+    if layout.quiet {
+        return Ok(());
     }
-    print_bars(out, &counts)?;
     print_corrections(out, r)?;
-    print_count_line(out, r, "")
+    print_count_line(out, r, "", layout.width)
 }
 
 /// Prints TREC metrics of a ranking on one line.
@@ -449,5 +534,141 @@ pub fn print_export_summary(
         plural(s.files.len() as u64, "file"),
         s.seconds,
         s.articles_per_second,
+    )
+}
+
+/// One JSON line of `--jsonl` output: `{"type": "...", ...the value's fields}`.
+#[derive(Serialize)]
+struct Line<'a, T: Serialize> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(flatten)]
+    value: T,
+}
+
+/// Writes `value` as one JSON line tagged with `"type": kind`.
+pub fn print_json_line<T: Serialize>(out: &mut dyn Write, kind: &str, value: T) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &Line { kind, value }).map_err(io::Error::from)?;
+    writeln!(out)
+}
+
+/// The `summary` line of `search query --jsonl`: the results without the
+/// hits and facets (those have lines of their own).
+#[derive(Serialize)]
+struct ResultsSummary<'a> {
+    query: &'a str,
+    filters: &'a AppliedFilters,
+    sort: crate::query::SortOrder,
+    total: u64,
+    partial: u64,
+    #[serde(rename = "match")]
+    counted: MatchMode,
+    offset: usize,
+    limit: usize,
+    hits: usize,
+    took_ms: f64,
+    warnings: &'a [String],
+}
+
+/// Prints search results as JSON lines: a `hit` line per hit, then a
+/// `facets` line and a `summary` line.
+pub fn print_results_jsonl(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
+    for hit in &r.hits {
+        print_json_line(out, "hit", hit)?;
+    }
+    print_results_jsonl_end(out, r, r.hits.len())
+}
+
+/// The `facets` and `summary` lines that end `search query --jsonl`, after
+/// `hits` hit lines (written page by page: `r` holds the first page).
+pub fn print_results_jsonl_end(
+    out: &mut dyn Write,
+    r: &SearchResults,
+    hits: usize,
+) -> io::Result<()> {
+    print_json_line(out, "facets", &r.facets)?;
+    print_json_line(
+        out,
+        "summary",
+        ResultsSummary {
+            query: &r.query,
+            filters: &r.filters,
+            sort: r.sort,
+            total: r.total,
+            partial: r.partial,
+            counted: r.counted,
+            offset: r.offset,
+            limit: r.limit,
+            hits,
+            took_ms: r.took_ms,
+            warnings: &r.warnings,
+        },
+    )
+}
+
+/// One `count` line of `search facets --jsonl`.
+#[derive(Serialize)]
+struct CountLine<'a> {
+    facet: Facet,
+    value: &'a str,
+    count: u64,
+}
+
+/// Prints one facet as JSON lines: a `count` line per value, in the order
+/// `search facets` prints them, then a `summary` line.
+pub fn print_facet_jsonl(out: &mut dyn Write, r: &SearchResults, facet: Facet) -> io::Result<()> {
+    let counts = facet_counts(r, facet);
+    for c in &counts {
+        print_json_line(
+            out,
+            "count",
+            CountLine {
+                facet,
+                value: &c.value,
+                count: c.count,
+            },
+        )?;
+    }
+    #[derive(Serialize)]
+    struct FacetSummary<'a> {
+        facet: Facet,
+        query: &'a str,
+        filters: &'a AppliedFilters,
+        total: u64,
+        values: usize,
+    }
+    print_json_line(
+        out,
+        "summary",
+        FacetSummary {
+            facet,
+            query: &r.query,
+            filters: &r.filters,
+            total: r.total,
+            values: counts.len(),
+        },
+    )
+}
+
+/// The `warning` line of `search index --jsonl`.
+pub fn print_warning_jsonl(out: &mut dyn Write, w: &crate::ingest::Warning) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct WarningLine<'a> {
+        path: &'a str,
+        record: Option<usize>,
+        kind: &'a str,
+        reason: &'a str,
+        skipped: bool,
+    }
+    print_json_line(
+        out,
+        "warning",
+        WarningLine {
+            path: &w.path,
+            record: w.record,
+            kind: w.kind.as_str(),
+            reason: &w.reason,
+            skipped: w.skipped,
+        },
     )
 }

@@ -705,19 +705,35 @@ fn huge_limit_and_offset_are_harmless() {
         .stdout(predicate::str::contains("3 matching articles"));
 }
 
-/// The labelled set runs wherever the corpus is: without it, only the seeds are
-/// measured and the missing articles are listed.
+/// The seeds' labels are measured without the corpus (a labels file with
+/// only them); the full set without the corpus is an error (see
+/// tests/cli_conventions.rs).
 #[test]
 fn eval_companies_measures_the_seeds_without_the_corpus() {
     let any = TempDir::new().unwrap();
+    let all = std::fs::read_to_string(repo().join("tests/data/company-labels.tsv")).unwrap();
+    let seeds: String = all
+        .lines()
+        .filter(|l| l.starts_with("seeds/"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let labels = any.path().join("seeds.tsv");
+    std::fs::write(&labels, seeds).unwrap();
     let out = search(any.path())
-        .args(["eval-companies", "--corpus", "/nonexistent", "--json"])
+        .args([
+            "eval-companies",
+            "--corpus",
+            "/nonexistent",
+            "--json",
+            "--labels",
+        ])
+        .arg(&labels)
         .output()
         .unwrap();
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["articles"], 3);
-    assert_eq!(v["missing_files"].as_array().unwrap().len(), 45);
+    assert_eq!(v["missing_files"].as_array().unwrap().len(), 0);
     assert_eq!(v["false_positives"], 0);
     // NBC10 Boston (a station in seed 000) is labelled but not in the gazetteer.
     assert_eq!(v["false_negatives"], 1);

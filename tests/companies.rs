@@ -131,6 +131,17 @@ fn the_company_facet_counts_no_false_friends() {
 
 #[test]
 fn ablation_lists_every_new_rule() {
+    // The seeds' labels alone: the BBC articles of the full set are not here.
+    let tmp = tempfile::TempDir::new().unwrap();
+    let all =
+        std::fs::read_to_string(common::repo().join("tests/data/company-labels.tsv")).unwrap();
+    let seeds: String = all
+        .lines()
+        .filter(|l| l.starts_with("seeds/"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let labels = tmp.path().join("seeds.tsv");
+    std::fs::write(&labels, seeds).unwrap();
     let out = search(&PathBuf::from("/nonexistent-index"))
         .args([
             "eval-companies",
@@ -138,7 +149,9 @@ fn ablation_lists_every_new_rule() {
             "/nonexistent",
             "--ablation",
             "--json",
+            "--labels",
         ])
+        .arg(&labels)
         .output()
         .unwrap();
     assert!(

@@ -134,7 +134,9 @@ mod tests {
         let tmp = tempfile::TempDir::new().unwrap();
         let path = tmp.path().join("x.jsonl");
         std::fs::write(&path, &line).unwrap();
-        let files = crate::ingest::discover(&[path], None).unwrap().files;
+        let files = crate::ingest::discover(&[path], None, &Default::default())
+            .unwrap()
+            .files;
         crate::ingest::read_file(&files[0], &Sink(&records));
         let raw = records.into_inner().unwrap().pop().unwrap();
         let ctx = ExtractContext {

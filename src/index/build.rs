@@ -56,6 +56,8 @@ pub struct BuildOptions {
     /// A company file (`companies.toml`) to install in the index folder; it
     /// then applies to this and later runs, and to queries.
     pub companies_file: Option<PathBuf>,
+    /// How folders are walked: ignore files, `--exclude` globs.
+    pub walk: ingest::WalkOptions,
 }
 
 /// What a build did.
@@ -83,6 +85,9 @@ pub struct BuildSummary {
     pub warnings: u64,
     /// Files in the walked folders that are not article files.
     pub ignored_files: u64,
+    /// Files and folders left out by ignore files (`.gitignore`, `.ignore`,
+    /// `.searchignore`) or `--exclude` globs; a folder counts once.
+    pub excluded: u64,
     /// Wall time in seconds.
     pub seconds: f64,
     /// Articles per second.
@@ -112,6 +117,9 @@ pub trait BuildObserver: Sync {
     fn warning(&self, warning: &Warning);
     /// Called when every file is read and the commit (with segment merges) starts.
     fn committing(&self) {}
+    /// Called for each file or folder left out by an ignore file or an
+    /// exclude glob, before the files are read.
+    fn excluded(&self, _path: &Path) {}
 }
 
 /// An observer that reports nothing.
@@ -461,7 +469,7 @@ struct Plan {
 /// and locks the index folder, and works out the company list.
 fn plan(opts: &BuildOptions) -> Result<Plan, SearchError> {
     let paths = resolve_paths(opts);
-    let found = ingest::discover(&paths, Some(&opts.index_dir))?;
+    let found = ingest::discover(&paths, Some(&opts.index_dir), &opts.walk)?;
     // An index whose folder emptied goes on, to remove the vanished articles.
     if found.files.is_empty() && read_meta(&opts.index_dir).is_none() {
         return Err(nothing_to_index(&paths));
@@ -529,6 +537,9 @@ fn read_and_extract(
         skipped: Mutex::new(Default::default()),
         failure: Mutex::new(None),
     };
+    for path in &plan.found.excluded {
+        observer.excluded(path);
+    }
     for warning in &plan.found.warnings {
         sink.warn(warning.clone());
     }
@@ -594,6 +605,7 @@ fn tally(
 ) -> (BuildSummary, BTreeMap<String, FileState>) {
     let mut summary = BuildSummary {
         ignored_files: plan.found.ignored as u64,
+        excluded: plan.found.excluded.len() as u64,
         index: shown(&opts.index_dir),
         paths: plan.paths.iter().map(|p| p.display().to_string()).collect(),
         indexed: read.indexed,

@@ -56,6 +56,7 @@ pub(crate) fn build_for_tests(index_dir: &std::path::Path, corpus: &std::path::P
         writer_threads: 1,
         rebuild: false,
         companies_file: None,
+        walk: Default::default(),
     };
     build_index(&opts, &Silent).expect("the test corpus indexes");
 }

@@ -24,9 +24,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use crate::error::SearchError;
-
+mod walk;
 mod warning;
+pub use walk::{discover, Discovery, WalkOptions, SEARCH_IGNORE_FILE};
 pub use warning::{Warning, WarningKind};
 
 /// Files larger than this are indexed up to this many bytes, with a warning.
@@ -109,106 +109,6 @@ impl RawRecord {
             None => self.path.clone(),
         }
     }
-}
-
-/// What walking the input paths found.
-#[derive(Debug, Default)]
-pub struct Discovery {
-    /// Article files, sorted by path within each root.
-    pub files: Vec<InputFile>,
-    /// Files in the walked folders that are not article files (by extension).
-    pub ignored: usize,
-    /// Entries that could not be walked (permissions, broken links, loops).
-    pub warnings: Vec<Warning>,
-}
-
-/// Walks `roots` recursively and lists the article files in them.
-///
-/// A root that does not exist is an error; problems below a root are warnings.
-/// Hidden files and folders (names starting with `.`) are not entered.
-pub fn discover(roots: &[PathBuf], exclude: Option<&Path>) -> Result<Discovery, SearchError> {
-    let mut found = Discovery::default();
-    let exclude = exclude.and_then(|p| p.canonicalize().ok());
-    let mut seen = std::collections::HashSet::new();
-    let mut first_time =
-        |path: &Path| seen.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
-    for root in roots {
-        let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => SearchError::PathNotFound(root.clone()),
-            _ => SearchError::Io {
-                path: root.clone(),
-                source: e,
-            },
-        })?;
-        if meta.is_file() {
-            if !first_time(root) {
-                continue;
-            }
-            let kind = FileKind::from_path(root).unwrap_or(FileKind::Text);
-            found.files.push(InputFile {
-                path: root.clone(),
-                size: meta.len(),
-                kind,
-            });
-            continue;
-        }
-        let walker = walkdir::WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                let inside_index = e.file_type().is_dir()
-                    && exclude.is_some()
-                    && e.path().canonicalize().ok() == exclude;
-                (e.depth() == 0 || !is_hidden(e.file_name())) && !inside_index
-            });
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    let path = err
-                        .path()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_else(|| root.display().to_string());
-                    let reason = if err.loop_ancestor().is_some() {
-                        "symbolic link loop, not followed".to_string()
-                    } else if let Some(io) = err.io_error() {
-                        describe_io_error(io)
-                    } else {
-                        err.to_string()
-                    };
-                    found.warnings.push(Warning::skip(
-                        &path,
-                        None,
-                        WarningKind::Unreadable,
-                        reason,
-                    ));
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            match FileKind::from_path(entry.path()) {
-                Some(_) if !first_time(entry.path()) => {}
-                Some(kind) => {
-                    let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                    found.files.push(InputFile {
-                        path: entry.into_path(),
-                        size,
-                        kind,
-                    });
-                }
-                None => found.ignored += 1,
-            }
-        }
-    }
-    Ok(found)
-}
-
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str()
-        .is_some_and(|s| s.starts_with('.') && s != "." && s != "..")
 }
 
 fn describe_io_error(err: &std::io::Error) -> String {
