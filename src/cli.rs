@@ -335,6 +335,11 @@ pub struct IndexArgs {
     #[arg(long)]
     pub rebuild: bool,
 
+    /// Without PATHs: remove the articles of recorded paths that vanished or
+    /// hold no article file (they are kept otherwise, with a warning)
+    #[arg(long)]
+    pub prune: bool,
+
     /// Company file (TOML) adding companies and aliases or blocking names; it is
     /// copied into the index folder and applies from then on
     #[arg(long, value_name = "FILE")]

@@ -120,6 +120,7 @@ fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
         writer_threads: threads,
         rebuild: args.rebuild,
         companies_file: args.companies.clone(),
+        prune: args.prune,
     };
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let observer = CliObserver::new(show_progress);
@@ -136,6 +137,9 @@ fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
+    if let Some(why) = &summary.repaired {
+        eprintln!("search: warning: {why}; every file was read again");
+    }
     let mut out = stdout(cli);
     if args.json {
         output::print_json(&mut out, &summary)?;

@@ -197,7 +197,11 @@ fn export_of_a_query_takes_the_articles_it_counts() {
             .args(args)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap().lines().count()
     };
     assert_eq!(lines(&["ipod sales"]), 2);

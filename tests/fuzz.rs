@@ -33,6 +33,7 @@ fn index() -> &'static Mutex<SearchIndex> {
             writer_threads: 1,
             rebuild: false,
             companies_file: None,
+            prune: false,
         };
         build_index(&opts, &Silent).unwrap();
         Mutex::new(open_index(&dir.join("idx")).unwrap())

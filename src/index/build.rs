@@ -5,9 +5,8 @@
 //! previous run (`search-files.json`). Only new and changed files are read,
 //! parsed and extracted; the documents of changed and vanished files are
 //! deleted by their `path` term. Everything becomes visible in one commit at
-//! the end, after which the file states and `search-meta.json` are written, so
-//! that a run killed at any point leaves the previous commit intact and the
-//! next run redoes exactly what was not committed.
+//! the end; the file states go with the commit (see `record.rs`), so that a
+//! run killed at any point leaves a record that agrees with the index.
 //!
 //! Only one process may write an index: a lock file (`.search-writer.lock`,
 //! holding the writer's pid) is locked for the whole run.
@@ -21,19 +20,20 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tantivy::{Index, IndexWriter, Term};
 
 use super::companies::USER_COMPANIES_FILE;
 use super::companies::{check_company_file, gazetteer_fingerprint, index_gazetteer};
 use super::meta::{incompatibility, read_meta, write_atomically, write_meta, IndexMeta};
+#[cfg(test)]
+use super::record::FILES_FILE;
+use super::record::{self, FileState, Recorded, RecordedRoot};
 use super::schema::{build_schema, register_analyzers, to_document, Fields};
 use crate::error::{shown, SearchError};
 use crate::extract::{extract, ExtractContext};
 use crate::ingest::{self, InputFile, RawRecord, RecordSink, Warning, WarningKind};
 
-/// Per-file state kept beside the index.
-const FILES_FILE: &str = "search-files.json";
 /// The writer lock file.
 const LOCK_FILE: &str = ".search-writer.lock";
 /// Indexed when no path is given and the index records none.
@@ -56,6 +56,9 @@ pub struct BuildOptions {
     /// A company file (`companies.toml`) to install in the index folder; it
     /// then applies to this and later runs, and to queries.
     pub companies_file: Option<PathBuf>,
+    /// Without PATHs: remove the articles of recorded paths that have
+    /// vanished or hold no article file (otherwise they are kept, with a warning).
+    pub prune: bool,
 }
 
 /// What a build did.
@@ -91,8 +94,17 @@ pub struct BuildSummary {
     pub megabytes_per_second: f64,
     /// Where the index is.
     pub index: String,
-    /// The paths indexed.
+    /// The paths indexed (canonical absolute paths).
     pub paths: Vec<String>,
+    /// Recorded paths that have vanished or hold no article file; their
+    /// articles are kept (unless `prune`).
+    pub vanished: Vec<String>,
+    /// Articles kept from the vanished paths.
+    pub kept: u64,
+    /// Why the file record was not used, when it did not match the last
+    /// commit: every file was then read again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repaired: Option<String>,
 }
 
 impl BuildSummary {
@@ -121,18 +133,6 @@ impl BuildObserver for Silent {
     fn start(&self, _: u64, _: u64) {}
     fn file_done(&self, _: u64) {}
     fn warning(&self, _: &Warning) {}
-}
-
-/// What the index knows about one input file.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-struct FileState {
-    /// xxh3 of the file's bytes.
-    hash: u64,
-    /// Articles indexed from it.
-    articles: u64,
-    /// Articles or the file itself left out with a warning; such files are
-    /// read again on the next run so their warnings are shown again.
-    skipped: u64,
 }
 
 /// Files that tantivy or `search` keep in an index folder.
@@ -288,17 +288,6 @@ fn remove_created_index(dir: &Path) {
     let _ = std::fs::remove_dir(dir);
 }
 
-/// The file states of the last run; `None` if missing or unreadable.
-fn read_states(dir: &Path) -> Option<HashMap<String, FileState>> {
-    let bytes = std::fs::read(dir.join(FILES_FILE)).ok()?;
-    serde_json::from_slice(&bytes).ok()
-}
-
-fn write_states(dir: &Path, states: &BTreeMap<String, FileState>) -> Result<(), SearchError> {
-    let json = serde_json::to_vec(states).expect("file states serialise");
-    write_atomically(&dir.join(FILES_FILE), &json)
-}
-
 /// xxh3 of a file's bytes, read in large blocks.
 fn hash_file(path: &Path) -> std::io::Result<u64> {
     let mut file = File::open(path)?;
@@ -402,12 +391,20 @@ pub fn build_index(
     let plan = plan(opts)?;
     let (threads, budget) = writer_budget(opts.writer_threads, opts.memory_bytes);
     let mut writer: IndexWriter = plan.opened.index.writer_with_num_threads(threads, budget)?;
-    // Without a readable record of the last run (a new index, `--rebuild`, or
-    // a lost `search-files.json`), everything is read again from scratch.
+    // Without a record that describes the last commit (a new index,
+    // `--rebuild`, a lost or stale `search-files.json`), everything is read
+    // again from scratch.
+    let mut repaired = None;
     let recorded = if opts.rebuild || plan.opened.created {
         None
     } else {
-        read_states(&opts.index_dir)
+        match record::read_states(&opts.index_dir, &plan.opened.index) {
+            Recorded::Agrees(states) => Some(states),
+            Recorded::Disagrees(why) => {
+                repaired = Some(why);
+                None
+            }
+        }
     };
     let previous = match recorded {
         Some(states) => states,
@@ -417,7 +414,8 @@ pub fn build_index(
         }
     };
     let read = read_and_extract(&plan, &writer, &previous, observer)?;
-    let (mut summary, states) = tally(opts, &plan, read, &previous, &writer);
+    let (mut summary, states) = tally(opts, &plan, read, &previous, &writer, observer);
+    summary.repaired = repaired;
 
     if summary.total_articles == 0 && plan.opened.created {
         // Nothing to write into a new index: leave no empty index behind.
@@ -443,8 +441,12 @@ pub fn build_index(
 struct Plan {
     /// The paths indexed (as given, or recorded).
     paths: Vec<PathBuf>,
+    /// The roots, with where they are walked and how their files are keyed.
+    roots: Vec<Root>,
     /// What walking them found.
     found: ingest::Discovery,
+    /// The key of each file found (in the order of `found.files`).
+    keys: Vec<String>,
     /// The index folder, opened for writing and locked.
     opened: Opened,
     _lock: WriterLock,
@@ -460,8 +462,32 @@ struct Plan {
 /// Phase 1: finds the files, checks a new company file, opens (or creates)
 /// and locks the index folder, and works out the company list.
 fn plan(opts: &BuildOptions) -> Result<Plan, SearchError> {
-    let paths = resolve_paths(opts);
-    let found = ingest::discover(&paths, Some(&opts.index_dir))?;
+    let mut roots = resolve_roots(opts);
+    for root in roots.iter_mut().filter(|r| !r.named) {
+        if !root.walk.exists() {
+            root.vanished = Some("vanished".to_string());
+        }
+    }
+    let walked: Vec<PathBuf> = roots
+        .iter()
+        .filter(|r| r.vanished.is_none())
+        .map(|r| r.walk.clone())
+        .collect();
+    let found = ingest::discover(&walked, Some(&opts.index_dir))?;
+    for root in roots
+        .iter_mut()
+        .filter(|r| !r.named && r.vanished.is_none())
+    {
+        if !found.files.iter().any(|f| f.path.starts_with(&root.walk)) {
+            root.vanished = Some("holds no article file".to_string());
+        }
+    }
+    let keys = found
+        .files
+        .iter()
+        .map(|f| key_of(&roots, &f.path))
+        .collect();
+    let paths: Vec<PathBuf> = roots.iter().map(|r| r.walk.clone()).collect();
     // An index whose folder emptied goes on, to remove the vanished articles.
     if found.files.is_empty() && read_meta(&opts.index_dir).is_none() {
         return Err(nothing_to_index(&paths));
@@ -484,7 +510,9 @@ fn plan(opts: &BuildOptions) -> Result<Plan, SearchError> {
     let fields = Fields::from_schema(&opened.index.schema())?;
     Ok(Plan {
         paths,
+        roots,
         found,
+        keys,
         opened,
         _lock: lock,
         gazetteer,
@@ -535,8 +563,9 @@ fn read_and_extract(
     let bytes_read = AtomicU64::new(0);
     let outcomes: Vec<(String, Outcome)> = files
         .par_iter()
-        .map(|file: &InputFile| {
-            let key = ingest::path_key(&file.path);
+        .zip(plan.keys.par_iter())
+        .map(|(file, key): (&InputFile, &String)| {
+            let key = key.clone();
             let hash = hash_file(&file.path).ok();
             let before = previous.get(&key).copied();
             let outcome = match (before, hash) {
@@ -554,7 +583,7 @@ fn read_and_extract(
                         articles: AtomicU64::new(0),
                         skipped: AtomicU64::new(0),
                     };
-                    ingest::read_file(file, &counter);
+                    ingest::read_file_as(file, &key, &counter);
                     bytes_read.fetch_add(file.size, Ordering::Relaxed);
                     Outcome::Read {
                         state: FileState {
@@ -591,11 +620,12 @@ fn tally(
     read: FilesRead,
     previous: &HashMap<String, FileState>,
     writer: &IndexWriter,
+    observer: &dyn BuildObserver,
 ) -> (BuildSummary, BTreeMap<String, FileState>) {
     let mut summary = BuildSummary {
         ignored_files: plan.found.ignored as u64,
         index: shown(&opts.index_dir),
-        paths: plan.paths.iter().map(|p| p.display().to_string()).collect(),
+        paths: plan.roots.iter().map(|r| r.absolute.clone()).collect(),
         indexed: read.indexed,
         skipped: read.skipped,
         warnings: read.warnings,
@@ -620,9 +650,51 @@ fn tally(
             }
         }
     }
-    for gone in previous.keys().filter(|k| !states.contains_key(*k)) {
-        writer.delete_term(Term::from_field_text(plan.fields.path, gone));
-        summary.removed += 1;
+    // The files of a recorded path that vanished or emptied are kept unless
+    // asked otherwise: an unmounted disk or a typo must not empty the index.
+    let mut kept_per_root = vec![0u64; plan.roots.len()];
+    let gone: Vec<(&String, &FileState)> = previous
+        .iter()
+        .filter(|(k, _)| !states.contains_key(*k))
+        .collect();
+    for (gone, state) in gone {
+        let keeper = plan
+            .roots
+            .iter()
+            .position(|r| r.vanished.is_some() && key_is_under(gone, &r.key_root));
+        match keeper {
+            Some(i) if !opts.prune => {
+                kept_per_root[i] += state.articles;
+                summary.kept += state.articles;
+                states.insert(gone.clone(), *state);
+            }
+            _ => {
+                writer.delete_term(Term::from_field_text(plan.fields.path, gone));
+                summary.removed += 1;
+            }
+        }
+    }
+    for (root, kept) in plan.roots.iter().zip(kept_per_root) {
+        let Some(why) = &root.vanished else { continue };
+        summary.vanished.push(root.absolute.clone());
+        let reason = if opts.prune {
+            format!("{why}; its articles were removed (--prune)")
+        } else {
+            format!(
+                "{why}; its {kept} article(s) are kept: name it again or run with --prune to remove them"
+            )
+        };
+        // Kept articles make the run end with exit code 1; pruned ones were asked for.
+        let warning = if opts.prune {
+            Warning::note(&root.absolute, None, WarningKind::Vanished, reason)
+        } else {
+            *summary
+                .skipped
+                .entry(WarningKind::Vanished.as_str().to_string())
+                .or_default() += 1;
+            Warning::skip(&root.absolute, None, WarningKind::Vanished, reason)
+        };
+        observer.warning(&warning);
     }
     summary.total_articles = states.values().map(|s| s.articles).sum();
     (summary, states)
@@ -639,23 +711,34 @@ fn commit_and_record(
     observer: &dyn BuildObserver,
 ) -> Result<(), SearchError> {
     let before = plan.opened.meta.as_ref();
-    let changed = summary.files > 0 || summary.removed > 0 || opts.rebuild || plan.reextract;
-    let same_paths = before.map(|m| &m.paths) == Some(&summary.paths);
+    let roots: Vec<RecordedRoot> = plan.roots.iter().map(Root::recorded).collect();
+    let changed = summary.files > 0
+        || summary.removed > 0
+        || opts.rebuild
+        || plan.reextract
+        || summary.repaired.is_some();
+    let same_roots =
+        record::last_payload(&plan.opened.index).map(|p| p.roots) == Some(roots.clone());
     let same_companies = before.map(|m| &m.user_companies) == Some(&plan.user_companies);
-    let mut meta = IndexMeta::new(&plan.paths, summary.total_articles);
+    let mut meta = IndexMeta::new(&roots, summary.total_articles);
     meta.user_companies = plan.user_companies.clone();
-    if changed {
+    if changed || !same_roots {
         observer.committing();
-        writer.commit()?;
-        // Record what the commit holds at once, before the (long) merges.
-        write_states(&opts.index_dir, states)?;
+        // The record goes with the commit: written before it, named (by its
+        // hash) in the commit's payload, moved into place after it.
+        let payload = record::prepare(&opts.index_dir, states, roots)?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        record::stop_here_if_asked();
+        record::finish(&opts.index_dir)?;
         write_meta(&opts.index_dir, &meta)?;
         writer
             .wait_merging_threads()
             .map_err(|e| SearchError::MergeFailed(e.to_string()))?;
     } else {
         writer.rollback()?;
-        if !same_paths || !same_companies {
+        if !same_companies {
             write_meta(&opts.index_dir, &meta)?;
         }
     }
@@ -668,16 +751,112 @@ fn nothing_to_index(paths: &[PathBuf]) -> SearchError {
     SearchError::NothingToIndex(shown.join(", "))
 }
 
-/// The paths to index: as given, else those the index was built from, else `seeds`.
-fn resolve_paths(opts: &BuildOptions) -> Vec<PathBuf> {
-    if !opts.paths.is_empty() {
-        return opts.paths.clone();
+/// One path a run indexes.
+#[derive(Debug, Clone)]
+struct Root {
+    /// Where it is walked.
+    walk: PathBuf,
+    /// What the keys of its files start with: the path as the user first gave
+    /// it, so that keys stay the same whichever folder a re-run starts in.
+    key_root: PathBuf,
+    /// Its canonical absolute path.
+    absolute: String,
+    /// Named on this run's command line (or the default): a missing one is an error.
+    named: bool,
+    /// Why a recorded path gives no file (vanished, empty), if it does not.
+    vanished: Option<String>,
+}
+
+impl Root {
+    /// A path named on the command line.
+    fn named(path: &Path) -> Root {
+        Root {
+            walk: path.to_path_buf(),
+            key_root: path.to_path_buf(),
+            absolute: absolute(path),
+            named: true,
+            vanished: None,
+        }
     }
-    read_meta(&opts.index_dir)
+
+    fn recorded(&self) -> RecordedRoot {
+        RecordedRoot {
+            given: ingest::path_key(&self.key_root),
+            absolute: self.absolute.clone(),
+        }
+    }
+}
+
+/// A path's canonical absolute form, or the path joined to the current folder
+/// when it cannot be resolved.
+fn absolute(path: &Path) -> String {
+    let resolved = path
+        .canonicalize()
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    resolved.display().to_string()
+}
+
+/// The paths to index: as given, else those the last commit was built from
+/// (at their absolute paths), else `seeds`.
+fn resolve_roots(opts: &BuildOptions) -> Vec<Root> {
+    if !opts.paths.is_empty() {
+        return opts.paths.iter().map(|p| Root::named(p)).collect();
+    }
+    let recorded = record::payload_in(&opts.index_dir)
+        .map(|p| p.roots)
+        .or_else(|| read_meta(&opts.index_dir).map(|m| m.roots))
+        .filter(|r| !r.is_empty());
+    if let Some(roots) = recorded {
+        return roots
+            .into_iter()
+            .map(|r| Root {
+                walk: PathBuf::from(&r.absolute),
+                key_root: PathBuf::from(&r.given),
+                absolute: r.absolute,
+                named: false,
+                vanished: None,
+            })
+            .collect();
+    }
+    // An index of an older version records the paths as given.
+    let legacy = read_meta(&opts.index_dir)
         .map(|m| m.paths)
-        .filter(|p| !p.is_empty())
-        .map(|p| p.into_iter().map(PathBuf::from).collect())
-        .unwrap_or_else(|| vec![PathBuf::from(DEFAULT_PATH)])
+        .filter(|p| !p.is_empty());
+    match legacy {
+        Some(paths) => paths
+            .iter()
+            .map(|p| Root {
+                named: false,
+                ..Root::named(Path::new(p))
+            })
+            .collect(),
+        None => vec![Root::named(Path::new(DEFAULT_PATH))],
+    }
+}
+
+/// The key of a file found under one of `roots`: the root's key followed by
+/// the file's path inside it.
+fn key_of(roots: &[Root], path: &Path) -> String {
+    let root = roots
+        .iter()
+        .filter(|r| r.walk != r.key_root)
+        .find_map(|r| path.strip_prefix(&r.walk).ok().map(|rest| (r, rest)));
+    match root {
+        Some((r, rest)) if rest.as_os_str().is_empty() => ingest::path_key(&r.key_root),
+        Some((r, rest)) => ingest::path_key(&r.key_root.join(rest)),
+        None => ingest::path_key(path),
+    }
+}
+
+/// True if `key` is the key of `root` or of a file inside it.
+fn key_is_under(key: &str, root: &Path) -> bool {
+    let root = ingest::path_key(root);
+    let root = root.trim_end_matches('/');
+    key == root
+        || key
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with('/') || root.is_empty())
 }
 
 /// Smallest and largest writer memory per thread that tantivy accepts.

@@ -19,6 +19,7 @@
 //! |---|---|
 //! | `schema.rs` | the fields, the analyzers, [`SCHEMA_VERSION`], article → document |
 //! | `meta.rs` | [`IndexMeta`] (`search-meta.json`), compatibility, atomic writes |
+//! | `record.rs` | the file record (`search-files.json`) and the commit payload tying it to the commit |
 //! | `companies.rs` | the index's company list (built-in, or with `companies.toml`) |
 //! | `open.rs` | [`open_index`] and [`SearchIndex`] |
 //! | `build.rs` | building and updating from files, the writer lock |
@@ -30,6 +31,7 @@ mod companies;
 pub mod facet_file;
 mod meta;
 mod open;
+mod record;
 mod schema;
 mod stem;
 
@@ -38,6 +40,7 @@ pub use companies::{gazetteer_fingerprint, index_gazetteer, USER_COMPANIES_FILE}
 pub(crate) use meta::write_atomically;
 pub use meta::{incompatibility, read_meta, IndexMeta, META_FILE};
 pub use open::{open_index, SearchIndex};
+pub use record::{RecordedRoot, STOPPED_EXIT, STOP_AFTER_COMMIT_ENV};
 pub use schema::{
     build_schema, day_key, folding_analyzer, register_analyzers, to_document, year_key, Fields,
     ANALYZER_VERSION, KEYWORD_ANALYZER, LONGEST_WORD_BYTES, QUERY_ANALYZER, SCHEMA_VERSION,

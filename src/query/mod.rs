@@ -248,6 +248,7 @@ mod tests {
                 writer_threads: 1,
                 rebuild: false,
                 companies_file: None,
+                prune: false,
             };
             crate::index::build_index(&opts, &crate::index::Silent).unwrap();
         };

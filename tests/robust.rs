@@ -1,0 +1,246 @@
+//! Robustness of `search index` (issue 15): the file record always agrees
+//! with the commit, file names are keyed by their exact bytes, re-runs from
+//! another folder and vanished paths never drop articles silently, damaged
+//! files are found. Each test builds its small corpus in a temporary folder
+//! and drives the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// `search --index INDEX ARGS`, run in `cwd`.
+fn search_in(cwd: &Path, index: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_search"))
+        .current_dir(cwd)
+        .env_remove("SEARCH_INDEX")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("SEARCH_TEST_STOP_AFTER_COMMIT")
+        .arg("--index")
+        .arg(index)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Runs `search index ARGS --json` in `cwd`; returns the exit code and summary.
+fn index_in(cwd: &Path, index: &Path, args: &[&str]) -> (i32, Value) {
+    let out = search_in(cwd, index, &[&["index"], args, &["--json"]].concat());
+    let code = out.status.code().unwrap_or(-1);
+    let summary = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "search index {args:?} printed no JSON (exit {code}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (code, summary)
+}
+
+/// The paths of the articles matching `words` (all of them, any order).
+fn found(index: &Path, words: &str) -> Vec<String> {
+    let out = search_in(
+        Path::new("/"),
+        index,
+        &["query", words, "--json", "--limit", "100"],
+    );
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "query {words}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut paths: Vec<String> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap().to_string())
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// The number of articles in the index (every article has the word `article`).
+fn total(index: &Path) -> usize {
+    found(index, "article").len()
+}
+
+/// Writes a one-article text file: a headline, then a body with `words`.
+fn article(path: &Path, headline: &str, words: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(
+        path,
+        format!("{headline}\n\nThis article is about {words}.\n"),
+    )
+    .unwrap();
+}
+
+/// A corpus folder `news` in a fresh temporary folder, and the index path.
+fn corpus() -> (TempDir, PathBuf, PathBuf) {
+    let tmp = TempDir::new().unwrap();
+    let news = tmp.path().join("news");
+    let index = tmp.path().join("idx");
+    article(&news.join("a.txt"), "Alpha", "apples");
+    article(&news.join("b.txt"), "Bravo", "bananas");
+    article(&news.join("r.txt"), "Romeo", "radishes");
+    (tmp, news, index)
+}
+
+/// Point 1: a run stopped between its commit and its record (the test hook)
+/// leaves a record that agrees with the index: a file added by the lost run
+/// and deleted afterwards goes, a file renamed twice is found once, a
+/// reverted edit shows the reverted text.
+#[test]
+fn a_run_stopped_after_its_commit_leaves_no_stale_article() {
+    let (tmp, news, index) = corpus();
+    let (code, _) = index_in(tmp.path(), &index, &["news"]);
+    assert_eq!(code, 0);
+    // The lost run: an added file, an edit, a rename.
+    article(&news.join("c.txt"), "Charlie", "cherries");
+    article(&news.join("a.txt"), "Alpha", "avocados");
+    std::fs::rename(news.join("r.txt"), news.join("r2.txt")).unwrap();
+    let stopped = Command::new(env!("CARGO_BIN_EXE_search"))
+        .current_dir(tmp.path())
+        .env("SEARCH_TEST_STOP_AFTER_COMMIT", "1")
+        .arg("--index")
+        .arg(&index)
+        .args(["index", "news"])
+        .output()
+        .unwrap();
+    assert_eq!(stopped.status.code(), Some(86), "the hook stops the run");
+    // The lost run's changes are undone or changed again.
+    std::fs::remove_file(news.join("c.txt")).unwrap();
+    article(&news.join("a.txt"), "Alpha", "apples");
+    std::fs::rename(news.join("r2.txt"), news.join("r3.txt")).unwrap();
+    let (code, summary) = index_in(tmp.path(), &index, &["news"]);
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["total_articles"], 3, "{summary}");
+    assert_eq!(found(&index, "cherries"), Vec::<String>::new());
+    assert_eq!(found(&index, "avocados"), Vec::<String>::new());
+    assert_eq!(found(&index, "apples"), vec!["news/a.txt"]);
+    assert_eq!(found(&index, "radishes"), vec!["news/r3.txt"]);
+    assert_eq!(total(&index), 3);
+    // And a run after that changes nothing.
+    let (_, again) = index_in(tmp.path(), &index, &["news"]);
+    assert_eq!(again["unchanged"], 3, "{again}");
+    assert_eq!(total(&index), 3);
+}
+
+/// Point 1: a record that does not describe the last commit (here the record
+/// of the run before, put back) is detected and repaired by the next run.
+#[test]
+fn a_record_of_another_commit_is_detected_and_repaired() {
+    let (tmp, news, index) = corpus();
+    index_in(tmp.path(), &index, &["news"]);
+    let old_record = std::fs::read(index.join("search-files.json")).unwrap();
+    article(&news.join("c.txt"), "Charlie", "cherries");
+    index_in(tmp.path(), &index, &["news"]);
+    std::fs::write(index.join("search-files.json"), old_record).unwrap();
+    std::fs::remove_file(news.join("c.txt")).unwrap();
+    let (code, summary) = index_in(tmp.path(), &index, &["news"]);
+    assert_eq!(code, 0, "{summary}");
+    assert!(summary["repaired"].is_string(), "{summary}");
+    assert_eq!(found(&index, "cherries"), Vec::<String>::new());
+    assert_eq!(total(&index), 3);
+}
+
+/// Point 2: a name holding the four characters `\xff` and one holding the
+/// byte 0xFF are two files.
+#[cfg(unix)]
+#[test]
+fn a_name_spelling_a_byte_and_the_byte_itself_are_two_files() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = TempDir::new().unwrap();
+    let news = tmp.path().join("news");
+    article(&news.join("a\\xff.txt"), "Spelled", "escapes");
+    let raw = std::ffi::OsStr::from_bytes(b"a\xff.txt");
+    article(&news.join(raw), "Raw", "escapes");
+    let index = tmp.path().join("idx");
+    let (code, summary) = index_in(tmp.path(), &index, &["news"]);
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["added"], 2, "{summary}");
+    assert_eq!(summary["total_articles"], 2, "{summary}");
+    assert_eq!(found(&index, "escapes").len(), 2);
+    // Both are shown as `a\xff.txt`; removing one leaves the other.
+    std::fs::remove_file(news.join(raw)).unwrap();
+    let (_, summary) = index_in(tmp.path(), &index, &["news"]);
+    assert_eq!(summary["removed"], 1, "{summary}");
+    assert_eq!(summary["unchanged"], 1, "{summary}");
+    assert_eq!(found(&index, "escapes"), vec!["news/a\\xff.txt"]);
+}
+
+/// Point 3: a re-run without PATH from a folder holding another `news/`
+/// indexes the recorded folder, not the one beside it.
+#[test]
+fn a_rerun_from_another_folder_uses_the_recorded_paths() {
+    let (tmp, news, index) = corpus();
+    index_in(tmp.path(), &index, &["news"]);
+    let elsewhere = tmp.path().join("elsewhere");
+    article(&elsewhere.join("news/z.txt"), "Zulu", "zucchini");
+    article(&news.join("c.txt"), "Charlie", "cherries");
+    let (code, summary) = index_in(&elsewhere, &index, &[]);
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["added"], 1, "{summary}");
+    assert_eq!(summary["removed"], 0, "{summary}");
+    assert_eq!(summary["unchanged"], 3, "{summary}");
+    assert_eq!(found(&index, "zucchini"), Vec::<String>::new());
+    assert_eq!(found(&index, "cherries"), vec!["news/c.txt"]);
+    let meta: Value =
+        serde_json::from_slice(&std::fs::read(index.join("search-meta.json")).unwrap()).unwrap();
+    let recorded = meta["paths"][0].as_str().unwrap();
+    assert!(Path::new(recorded).is_absolute(), "{meta}");
+    assert_eq!(Path::new(recorded), news.canonicalize().unwrap(), "{meta}");
+}
+
+/// Point 3: a recorded folder that vanished or emptied keeps its articles,
+/// with a one-line warning and exit code 1; `--prune` removes them, and so
+/// does naming the folder again.
+#[test]
+fn a_vanished_folder_keeps_its_articles_until_pruned() {
+    let (tmp, news, index) = corpus();
+    let other = tmp.path().join("other");
+    article(&other.join("o.txt"), "Oscar", "olives");
+    index_in(tmp.path(), &index, &["news", "other"]);
+    std::fs::rename(&news, tmp.path().join("unmounted")).unwrap();
+    let out = search_in(tmp.path(), &index, &["index"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warning: Vec<&str> = stderr.lines().filter(|l| l.contains("vanished")).collect();
+    assert_eq!(warning.len(), 1, "{stderr}");
+    assert!(warning[0].starts_with("search: warning: "), "{stderr}");
+    assert!(warning[0].contains("3 article(s) are kept"), "{stderr}");
+    assert_eq!(total(&index), 4);
+    // An emptied folder is the same.
+    std::fs::rename(tmp.path().join("unmounted"), &news).unwrap();
+    let (code, summary) = index_in(tmp.path(), &index, &[]);
+    assert_eq!((code, summary["unchanged"].as_u64()), (0, Some(4)));
+    for name in ["a.txt", "b.txt", "r.txt"] {
+        std::fs::remove_file(news.join(name)).unwrap();
+    }
+    let (code, summary) = index_in(tmp.path(), &index, &[]);
+    assert_eq!(code, 1, "{summary}");
+    assert_eq!(summary["kept"], 3, "{summary}");
+    assert_eq!(total(&index), 4);
+    // --prune removes them.
+    let (code, summary) = index_in(tmp.path(), &index, &["--prune"]);
+    assert_eq!(summary["removed"], 3, "{summary}");
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(total(&index), 1);
+}
+
+/// Point 3: naming the emptied folder again removes its articles.
+#[test]
+fn naming_an_emptied_folder_again_removes_its_articles() {
+    let (tmp, news, index) = corpus();
+    let other = tmp.path().join("other");
+    article(&other.join("o.txt"), "Oscar", "olives");
+    index_in(tmp.path(), &index, &["news", "other"]);
+    for name in ["a.txt", "b.txt", "r.txt"] {
+        std::fs::remove_file(news.join(name)).unwrap();
+    }
+    let (code, summary) = index_in(tmp.path(), &index, &["news", "other"]);
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["removed"], 3, "{summary}");
+    assert_eq!(total(&index), 1);
+}
