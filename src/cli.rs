@@ -91,6 +91,26 @@ pub enum Command {
     /// Write the articles out for Quickwit, OpenSearch/Elasticsearch, or as JSON lines
     #[command(after_help = EXPORT_EXAMPLES)]
     Export(ExportArgs),
+    /// Verify the index: every segment file (tantivy's checksums), the facet files, the file record
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+}
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  search check                    one line: ok, or each problem found
+  search check --index idx --json
+
+Reads every byte of the index. Exit status: 0 the index is whole, 1 something
+is wrong (each problem is listed; `search index --rebuild` starts the index
+over), 2 error (no index there).";
+
+/// Arguments of `search check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 const EXPORT_EXAMPLES: &str = "\

@@ -55,6 +55,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::EvalCompanies(args) => eval_companies(cli, args),
         Command::Eval(args) => eval(cli, args),
         Command::Export(args) => export(cli, args),
+        Command::Check(args) => check(cli, args),
     }
 }
 
@@ -371,4 +372,16 @@ fn export(cli: &Cli, args: &ExportArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn check(cli: &Cli, args: &crate::cli::CheckArgs) -> Result<ExitCode> {
+    let report = search::index::check_index(&cli.index)?;
+    let mut out = stdout(cli);
+    if args.json {
+        output::print_json(&mut out, &report)?;
+    } else {
+        output::print_check(&mut out, &report)?;
+    }
+    out.flush()?;
+    Ok(Exit::success_if(report.ok))
 }

@@ -29,6 +29,23 @@ pub fn print_json<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()
     writeln!(out)
 }
 
+/// The report of `search check`: one line when the index is whole, else a
+/// line saying how many problems, then one line each.
+pub fn print_check(out: &mut dyn Write, r: &crate::index::CheckReport) -> io::Result<()> {
+    if r.ok {
+        return writeln!(
+            out,
+            "ok: {}: {} articles in {} segment(s); {} files verified by checksum, {} facet file(s), the file record",
+            r.index, r.articles, r.segments, r.files_verified, r.facet_files_verified
+        );
+    }
+    writeln!(out, "damaged: {}: {} problem(s)", r.index, r.problems.len())?;
+    for problem in &r.problems {
+        writeln!(out, "  {}", sanitize_for_terminal(problem))?;
+    }
+    Ok(())
+}
+
 /// The results as every printer shows them: scores to 3 decimals, the time
 /// to 2 (the library keeps them exact).
 pub fn rounded(mut r: SearchResults) -> SearchResults {

@@ -244,3 +244,188 @@ fn naming_an_emptied_folder_again_removes_its_articles() {
     assert_eq!(summary["removed"], 3, "{summary}");
     assert_eq!(total(&index), 1);
 }
+
+/// The company counts of the whole index.
+fn company_counts(index: &Path) -> Value {
+    let out = search_in(Path::new("/"), index, &["facets", "company", "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Value>(&out.stdout).unwrap()["counts"].clone()
+}
+
+/// The facet files of an index.
+fn facet_files(index: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with("search-facets-") && name.ends_with(".bin")
+        })
+        .collect()
+}
+
+/// Point 4: a facet file whose body is overwritten (header intact) is not
+/// used: the counts are those of the columns.
+#[test]
+fn a_damaged_facet_file_never_changes_a_count() {
+    let tmp = TempDir::new().unwrap();
+    let news = tmp.path().join("news");
+    article(&news.join("1.txt"), "One", "Microsoft and its software");
+    article(&news.join("2.txt"), "Two", "Google and its search");
+    article(
+        &news.join("3.txt"),
+        "Three",
+        "Microsoft and Google together",
+    );
+    article(&news.join("4.txt"), "Four", "Apple and its phones");
+    let index = tmp.path().join("idx");
+    index_in(tmp.path(), &index, &["news", "--threads", "1"]);
+    let files = facet_files(&index);
+    assert!(!files.is_empty());
+    // The columns' counts: without facet files, queries read the columns.
+    let saved: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    for f in &files {
+        std::fs::remove_file(f).unwrap();
+    }
+    let columns = company_counts(&index);
+    assert!(columns.as_array().unwrap().len() >= 3, "{columns}");
+    // Every company number in the body becomes 0; the header is left alone.
+    for (f, bytes) in files.iter().zip(saved) {
+        let mut bytes = bytes;
+        let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        let (max_doc, values) = (word(8), word(16));
+        let ords = 44 + 4 * (max_doc + 1);
+        bytes[ords..ords + 4 * values].fill(0);
+        std::fs::write(f, bytes).unwrap();
+    }
+    assert_eq!(company_counts(&index), columns);
+    // `search check` names the file; the next `search index` rewrites it.
+    let out = search_in(Path::new("/"), &index, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("search-facets-"));
+    index_in(tmp.path(), &index, &[]);
+    assert_eq!(
+        search_in(Path::new("/"), &index, &["check"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(company_counts(&index), columns);
+}
+
+/// Point 6: one damage done to a fresh index of `corpus()`; then a query and
+/// `search index` say so in one line (exit 2), `search check` lists it
+/// (exit 1), and `search index --rebuild` starts over.
+fn recovers_from(damage: impl Fn(&Path), check_says: &str) {
+    let (tmp, _news, index) = corpus();
+    index_in(tmp.path(), &index, &["news"]);
+    assert_eq!(
+        search_in(tmp.path(), &index, &["check"]).status.code(),
+        Some(0)
+    );
+    damage(&index);
+    for args in [&["query", "apples"][..], &["index"][..]] {
+        let out = search_in(tmp.path(), &index, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("search: error: "), "{stderr}");
+        assert!(stderr.contains("--rebuild"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("IoError {"), "{stderr}");
+    }
+    let out = search_in(tmp.path(), &index, &["check", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    let problems = report["problems"].to_string();
+    assert!(problems.contains(check_says), "{problems}");
+    let (code, summary) = index_in(tmp.path(), &index, &["--rebuild"]);
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["total_articles"], 3, "{summary}");
+    assert_eq!(found(&index, "apples"), vec!["news/a.txt"]);
+    assert_eq!(
+        search_in(tmp.path(), &index, &["check"]).status.code(),
+        Some(0)
+    );
+}
+
+/// The segment files of an index with this extension.
+fn with_extension(index: &Path, ext: &str) -> Vec<PathBuf> {
+    std::fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect()
+}
+
+#[test]
+fn a_lost_search_meta_is_recovered_by_rebuild() {
+    recovers_from(
+        |index| std::fs::remove_file(index.join("search-meta.json")).unwrap(),
+        "search-meta.json",
+    );
+}
+
+#[test]
+fn a_garbled_search_meta_is_recovered_by_rebuild() {
+    recovers_from(
+        |index| std::fs::write(index.join("search-meta.json"), "{ garbled").unwrap(),
+        "search-meta.json",
+    );
+}
+
+#[test]
+fn a_garbled_tantivy_meta_is_recovered_by_rebuild() {
+    recovers_from(
+        |index| std::fs::write(index.join("meta.json"), "{ garbled").unwrap(),
+        "meta.json cannot be read",
+    );
+}
+
+#[test]
+fn a_deleted_store_file_is_recovered_by_rebuild() {
+    recovers_from(
+        |index| {
+            for f in with_extension(index, "store") {
+                std::fs::remove_file(f).unwrap();
+            }
+        },
+        ".store: missing",
+    );
+}
+
+#[test]
+fn a_deleted_positions_file_is_recovered_by_rebuild() {
+    recovers_from(
+        |index| {
+            for f in with_extension(index, "pos") {
+                std::fs::remove_file(f).unwrap();
+            }
+        },
+        ".pos: missing",
+    );
+}
+
+/// Point 6: a segment file with flipped bytes fails tantivy's checksum.
+#[test]
+fn check_finds_a_flipped_byte_in_a_segment_file() {
+    let (tmp, _news, index) = corpus();
+    index_in(tmp.path(), &index, &["news"]);
+    let store = &with_extension(&index, "store")[0];
+    let mut bytes = std::fs::read(store).unwrap();
+    bytes[0] ^= 0xff;
+    std::fs::write(store, bytes).unwrap();
+    let out = search_in(tmp.path(), &index, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("checksum does not match"), "{stdout}");
+    let (code, _) = index_in(tmp.path(), &index, &["--rebuild"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        search_in(tmp.path(), &index, &["check"]).status.code(),
+        Some(0)
+    );
+}

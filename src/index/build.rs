@@ -147,6 +147,18 @@ fn is_index_file(name: &str) -> bool {
             .is_some_and(|(_, ext)| EXTENSIONS.contains(&ext))
 }
 
+/// Files an index folder may hold besides tantivy's and `search`'s own
+/// ([`is_index_file`]): the writer lock, the installed company file, and
+/// half-written temporary files of a killed run.
+fn is_own_file(name: &str) -> bool {
+    is_index_file(name)
+        || name == LOCK_FILE
+        || name == USER_COMPANIES_FILE
+        || name
+            .strip_suffix(".tmp")
+            .is_some_and(|n| is_own_file(n) || n.starts_with(".tmp"))
+}
+
 /// Holds the writer lock of an index folder until dropped.
 struct WriterLock {
     _file: File,
@@ -213,6 +225,12 @@ fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Opened, WriterLock), S
         path: dir.to_path_buf(),
         source,
     };
+    if dir.exists() && !dir.is_dir() {
+        return Err(SearchError::BadArgument(format!(
+            "{} is a file, not a folder; give a new or empty folder (or an index) with --index",
+            shown(dir)
+        )));
+    }
     std::fs::create_dir_all(dir).map_err(io)?;
     let names: Vec<String> = std::fs::read_dir(dir)
         .map_err(io)?
@@ -220,20 +238,46 @@ fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Opened, WriterLock), S
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     let meta = read_meta(dir);
-    if meta.is_none() && names.iter().any(|n| !n.starts_with('.')) {
+    // A folder `search` made holds only its files (hidden entries of others
+    // count as foreign too): it can be started over even when its metadata
+    // is lost or garbled.
+    let foreign = names.iter().any(|n| !is_own_file(n));
+    if meta.is_none() && foreign {
         return Err(SearchError::BadArgument(format!(
             "{} is not empty and is not a search index; give an empty or new folder with --index",
             shown(dir)
         )));
     }
     let lock = lock_index(dir)?;
-    if let Some(m) = &meta {
-        let problem = incompatibility(m).or_else(|| {
-            (m.gazetteer != gazetteer_fingerprint())
-                .then(|| "articles tagged with another company list".to_string())
-        });
-        let usable = problem.is_none() && dir.join("meta.json").exists();
-        if usable {
+    let has_index_files = names.iter().any(|n| is_index_file(n));
+    let problem = match &meta {
+        Some(m) => incompatibility(m)
+            .or_else(|| {
+                (m.gazetteer != gazetteer_fingerprint())
+                    .then(|| "articles tagged with another company list".to_string())
+            })
+            .map(|found| SearchError::IncompatibleIndex {
+                path: dir.to_path_buf(),
+                found,
+            }),
+        None if has_index_files => Some(SearchError::Damaged {
+            path: dir.to_path_buf(),
+            what: format!("no readable {}", super::META_FILE),
+        }),
+        None => None,
+    };
+    let problem = problem.or_else(|| {
+        (meta.is_some() && dir.join("meta.json").exists())
+            .then(|| super::check::unreadable(dir))
+            .flatten()
+            .map(|what| SearchError::Damaged {
+                path: dir.to_path_buf(),
+                what,
+            })
+    });
+    match problem {
+        Some(err) if !rebuild => return Err(err),
+        None if meta.is_some() && dir.join("meta.json").exists() => {
             let index = Index::open_in_dir(dir)?;
             register_analyzers(&index);
             let opened = Opened {
@@ -243,23 +287,16 @@ fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Opened, WriterLock), S
             };
             return Ok((opened, lock));
         }
-        match problem {
-            Some(found) if !rebuild => {
-                return Err(SearchError::IncompatibleIndex {
-                    path: dir.to_path_buf(),
-                    found,
-                })
-            }
-            _ => {
-                for name in names
-                    .iter()
-                    .filter(|n| is_index_file(n) && n.as_str() != LOCK_FILE)
-                {
-                    let path = dir.join(name);
-                    if path.is_file() {
-                        std::fs::remove_file(&path)
-                            .map_err(|source| SearchError::Io { path, source })?;
-                    }
+        _ => {
+            // Start over: only the index's own files go.
+            for name in names
+                .iter()
+                .filter(|n| is_index_file(n) && n.as_str() != LOCK_FILE)
+            {
+                let path = dir.join(name);
+                if path.is_file() {
+                    std::fs::remove_file(&path)
+                        .map_err(|source| SearchError::Io { path, source })?;
                 }
             }
         }
@@ -428,6 +465,17 @@ pub fn build_index(
     // Also on an unchanged run: an index from an older version gets its files.
     super::facet_file::write_facet_files(&opts.index_dir, &plan.opened.index)
         .map_err(|e| SearchError::FacetFilesFailed(e.to_string()))?;
+    // Never report success over an index that cannot be read.
+    if let Some(what) = super::check::unreadable(&opts.index_dir) {
+        return Err(SearchError::Damaged {
+            path: opts.index_dir.clone(),
+            what,
+        });
+    }
+    super::check::read_back(&plan.opened.index).map_err(|what| SearchError::Damaged {
+        path: opts.index_dir.clone(),
+        what,
+    })?;
 
     let elapsed = started.elapsed();
     let secs = elapsed.as_secs_f64().max(1e-9);

@@ -23,10 +23,12 @@
 //! | `companies.rs` | the index's company list (built-in, or with `companies.toml`) |
 //! | `open.rs` | [`open_index`] and [`SearchIndex`] |
 //! | `build.rs` | building and updating from files, the writer lock |
+//! | `check.rs` | `search check`, and the quick checks made on opening and after writing |
 //! | `facet_file.rs` | flat per-segment copies of the facet columns |
 //! | `stem.rs` | the cached English stemmer |
 
 mod build;
+mod check;
 mod companies;
 pub mod facet_file;
 mod meta;
@@ -36,6 +38,7 @@ mod schema;
 mod stem;
 
 pub use build::{build_index, writer_budget, BuildObserver, BuildOptions, BuildSummary, Silent};
+pub use check::{check_index, CheckReport};
 pub use companies::{gazetteer_fingerprint, index_gazetteer, USER_COMPANIES_FILE};
 pub(crate) use meta::write_atomically;
 pub use meta::{incompatibility, read_meta, IndexMeta, META_FILE};

@@ -42,15 +42,33 @@ pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
             }
         }
         None => {
-            return Err(SearchError::IncompatibleIndex {
+            return Err(SearchError::Damaged {
                 path: dir.to_path_buf(),
-                found: format!("no readable {META_FILE}"),
+                what: format!("no readable {META_FILE}"),
             })
         }
     }
+    let damaged = |what: String| SearchError::Damaged {
+        path: dir.to_path_buf(),
+        what,
+    };
     let directory = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
     let facet_files = facet_file::FacetFiles::new(Box::new(directory.clone()));
-    let mut index = Index::open(ReadOnlyTolerant(directory))?;
+    let mut index = Index::open(ReadOnlyTolerant(directory)).map_err(|e| match e {
+        tantivy::TantivyError::DataCorruption(_) | tantivy::TantivyError::SchemaError(_) => {
+            damaged(format!(
+                "meta.json cannot be read: {}",
+                crate::error::engine_message(&e)
+            ))
+        }
+        other => other.into(),
+    })?;
+    // A missing segment file would fail every query: say so once, here.
+    match super::check::missing_files(dir, &index) {
+        Ok(missing) if missing.is_empty() => {}
+        Ok(missing) => return Err(damaged(format!("missing {}", missing.join(", ")))),
+        Err(why) => return Err(damaged(why)),
+    }
     register_analyzers(&index);
     // Segments are searched in parallel, one thread per core (at most 4):
     // counting facets over tens of thousands of matches is most of a query.
