@@ -82,7 +82,9 @@ fn print_count_line(out: &mut dyn Write, r: &SearchResults, extra: &str) -> io::
     let what = if r.query.trim().is_empty() {
         String::new()
     } else {
-        format!(" for \"{}\"", sanitize_for_terminal(r.query.trim()))
+        // A long query is cut: the line is a summary, not an echo.
+        let shown = crate::text::truncate_words(&sanitize_for_terminal(r.query.trim()), 80);
+        format!(" for \"{shown}\"")
     };
     let mut notes = describe_filters(r);
     let counted = if r.counted == MatchMode::All && r.partial > 0 {

@@ -477,6 +477,8 @@ pub fn build_index(
         what,
     })?;
 
+    share_like_own_files(&opts.index_dir)?;
+
     let elapsed = started.elapsed();
     let secs = elapsed.as_secs_f64().max(1e-9);
     summary.seconds = round3(elapsed);
@@ -538,6 +540,12 @@ fn plan(opts: &BuildOptions) -> Result<Plan, SearchError> {
     let paths: Vec<PathBuf> = roots.iter().map(|r| r.walk.clone()).collect();
     // An index whose folder emptied goes on, to remove the vanished articles.
     if found.files.is_empty() && read_meta(&opts.index_dir).is_none() {
+        // Say why when a path was skipped (a named pipe, an unreadable folder).
+        if let [warning] = found.warnings.as_slice() {
+            return Err(SearchError::BadArgument(format!(
+                "{warning}; nothing to index"
+            )));
+        }
         return Err(nothing_to_index(&paths));
     }
     // Check a company file before anything is created or locked.
@@ -790,6 +798,40 @@ fn commit_and_record(
             write_meta(&opts.index_dir, &meta)?;
         }
     }
+    Ok(())
+}
+
+/// Gives tantivy's `meta.json` and `.managed.json` (which it writes through
+/// temporary files created 0600) the permissions of the files `search`
+/// creates itself, which follow the user's umask: an index another user may
+/// read is readable whole.
+fn share_like_own_files(dir: &Path) -> Result<(), SearchError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let own = dir.join(super::META_FILE);
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| SearchError::Io { path, source }
+        };
+        let mode = std::fs::metadata(&own)
+            .map_err(io(&own))?
+            .permissions()
+            .mode()
+            & 0o777;
+        for name in ["meta.json", ".managed.json"] {
+            let path = dir.join(name);
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
+            if meta.permissions().mode() & 0o777 != mode {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))
+                    .map_err(io(&path))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
     Ok(())
 }
 

@@ -146,6 +146,11 @@ pub fn discover(roots: &[PathBuf], exclude: Option<&Path>) -> Result<Discovery, 
             });
             continue;
         }
+        if !meta.is_dir() {
+            // A named pipe would block the run if it were opened.
+            found.warnings.push(special_file(root));
+            continue;
+        }
         let walker = walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
@@ -181,6 +186,9 @@ pub fn discover(roots: &[PathBuf], exclude: Option<&Path>) -> Result<Discovery, 
                 }
             };
             if !entry.file_type().is_file() {
+                if !entry.file_type().is_dir() {
+                    found.warnings.push(special_file(entry.path()));
+                }
                 continue;
             }
             match FileKind::from_path(entry.path()) {
@@ -198,6 +206,17 @@ pub fn discover(roots: &[PathBuf], exclude: Option<&Path>) -> Result<Discovery, 
         }
     }
     Ok(found)
+}
+
+/// The warning for a named pipe, socket or device: never opened (a pipe
+/// would block the run), skipped.
+fn special_file(path: &Path) -> Warning {
+    Warning::skip(
+        &path_key(path),
+        None,
+        WarningKind::Unreadable,
+        "not a regular file (a named pipe, socket or device), skipped",
+    )
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

@@ -243,15 +243,31 @@ pub(super) fn search_failure(text: &str, err: tantivy::TantivyError) -> SearchEr
     }
 }
 
+/// A query as an error message quotes it: sanitised and cut.
+fn shown_query(text: &str) -> String {
+    crate::text::truncate_words(&crate::text::sanitize_for_terminal(text), 80)
+}
+
 fn explain_parser_error(text: &str, err: QueryParserError) -> SearchError {
     match err {
         QueryParserError::FieldDoesNotExist(field) => SearchError::InvalidQuery(format!(
             "unknown field `{field}` in `{}` (fields: title, body, company, year, path, id)",
             crate::text::sanitize_for_terminal(text)
         )),
+        QueryParserError::ExpectedInt(_) | QueryParserError::ExpectedFloat(_) => {
+            SearchError::InvalidQuery(format!(
+                "a number field (year) needs a number, as in `year:2004`, in `{}`",
+                shown_query(text)
+            ))
+        }
+        QueryParserError::AllButQueryForbidden => SearchError::InvalidQuery(format!(
+            "nothing to search for in `{}`: give a word or a phrase (excluded words or empty quotes alone match nothing)",
+            shown_query(text)
+        )),
         other => SearchError::InvalidQuery(format!(
-            "{other} in `{}`",
-            crate::text::sanitize_for_terminal(text)
+            "{} in `{}`",
+            crate::text::squash_whitespace(&other.to_string()),
+            shown_query(text)
         )),
     }
 }
