@@ -436,7 +436,10 @@ pub fn build_index(
         None
     } else {
         match record::read_states(&opts.index_dir, &plan.opened.index) {
-            Recorded::Agrees(states) => Some(states),
+            Recorded::Agrees(states) => {
+                record::settle(&opts.index_dir, &plan.opened.index)?;
+                Some(states)
+            }
             Recorded::Disagrees(why) => {
                 repaired = Some(why);
                 None

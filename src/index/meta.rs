@@ -107,7 +107,18 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SearchEr
 pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
-        std::fs::File::open(dir)?.sync_all()
+        match std::fs::File::open(dir)?.sync_all() {
+            // Some file systems cannot sync a folder; their renames are what they are.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::InvalidInput | std::io::ErrorKind::Unsupported
+                ) =>
+            {
+                Ok(())
+            }
+            other => other,
+        }
     }
     #[cfg(not(unix))]
     {

@@ -108,18 +108,39 @@ pub(crate) fn read_states(dir: &Path, index: &Index) -> Recorded {
         return Recorded::Disagrees("the last commit names no file record".to_string());
     };
     for name in [FILES_FILE, NEXT_FILES_FILE] {
-        let Ok(bytes) = std::fs::read(dir.join(name)) else {
-            continue;
-        };
-        if digest(&bytes) == payload.files {
-            if let Ok(states) = serde_json::from_slice(&bytes) {
-                return Recorded::Agrees(states);
-            }
+        if let Some(states) = matching(&dir.join(name), &payload) {
+            return Recorded::Agrees(states);
         }
     }
     Recorded::Disagrees(format!(
         "{FILES_FILE} does not match the last commit (lost, edited or from another commit)"
     ))
+}
+
+/// The states in a record file, if its hash is the one `payload` names.
+fn matching(path: &Path, payload: &CommitPayload) -> Option<HashMap<String, FileState>> {
+    let bytes = std::fs::read(path).ok()?;
+    (digest(&bytes) == payload.files)
+        .then(|| serde_json::from_slice(&bytes).ok())
+        .flatten()
+}
+
+/// Puts the record files in order after a run that died: a record of the
+/// last commit still waiting in `search-files.next.json` is moved into place,
+/// one of a commit that never happened is removed.
+pub(crate) fn settle(dir: &Path, index: &Index) -> Result<(), SearchError> {
+    let next = dir.join(NEXT_FILES_FILE);
+    if !next.exists() {
+        return Ok(());
+    }
+    let Some(payload) = last_payload(index) else {
+        return Ok(());
+    };
+    if matching(&next, &payload).is_some() {
+        finish(dir)
+    } else {
+        std::fs::remove_file(&next).map_err(|source| SearchError::Io { path: next, source })
+    }
 }
 
 /// Step 1: writes the record of the coming commit and returns the payload
