@@ -131,10 +131,12 @@ fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
         Ok(summary) => summary,
         // Engine errors (disk full, I/O) say little on their own: name the index.
         Err(search::SearchError::Tantivy(e)) => {
-            return Err(anyhow::Error::new(e).context(format!(
-                "writing the index at {} failed; the previous index is unchanged",
-                search::error::shown(&cli.index)
-            )))
+            return Err(
+                anyhow::anyhow!(search::error::engine_message(&e)).context(format!(
+                    "writing the index at {} failed; the previous index is unchanged",
+                    search::error::shown(&cli.index)
+                )),
+            )
         }
         Err(e) => return Err(e.into()),
     };

@@ -63,8 +63,10 @@ pub enum SearchError {
     BadArgument(String),
     /// An error from the search engine library (shown in one line, naming
     /// the file of an I/O error).
+    /// (Not the error's `source`: tantivy's own text of it is the Debug dump
+    /// this message replaces.)
     #[error("{}", engine_message(.0))]
-    Tantivy(#[from] tantivy::TantivyError),
+    Tantivy(tantivy::TantivyError),
     /// An I/O error with the path it concerns.
     #[error("{}: {source}", shown(.path))]
     Io {
@@ -73,6 +75,12 @@ pub enum SearchError {
         /// The underlying error.
         source: std::io::Error,
     },
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(err: tantivy::TantivyError) -> SearchError {
+        SearchError::Tantivy(err)
+    }
 }
 
 /// The most characters of an engine message shown (a garbled file's

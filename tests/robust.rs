@@ -654,3 +654,50 @@ fn a_very_deep_tree_is_walked_in_linear_time() {
         "first run {first:.2} s, second {second:.2} s"
     );
 }
+
+/// Point 7: another user can search an index the umask lets them read.
+/// Needs root (to run the query as `nobody` with `setpriv`); elsewhere it
+/// says so and checks nothing more than `index_files_follow_the_umask`.
+#[cfg(unix)]
+#[test]
+fn another_user_can_search_the_index() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = std::process::Command::new("id").arg("-u").output().unwrap();
+    let setpriv = Path::new("/usr/bin/setpriv");
+    if String::from_utf8_lossy(&root.stdout).trim() != "0" || !setpriv.exists() {
+        eprintln!("skipped: needs root and setpriv");
+        return;
+    }
+    let (tmp, _news, index) = corpus();
+    index_in(tmp.path(), &index, &["news"]);
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = std::process::Command::new(setpriv)
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_search"))
+        .arg("--index")
+        .arg(&index)
+        .args(["query", "apples", "--json"])
+        .current_dir("/")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 1);
+    // Writing is refused in one line naming the file and the reason.
+    let out = std::process::Command::new(setpriv)
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_search"))
+        .arg("--index")
+        .arg(&index)
+        .arg("index")
+        .current_dir("/")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+    assert!(stderr.contains(".search-writer.lock"), "{stderr}");
+    assert!(!stderr.contains("Os {"), "{stderr}");
+}

@@ -154,9 +154,9 @@ fn is_own_file(name: &str) -> bool {
     is_index_file(name)
         || name == LOCK_FILE
         || name == USER_COMPANIES_FILE
-        || name
-            .strip_suffix(".tmp")
-            .is_some_and(|n| is_own_file(n) || n.starts_with(".tmp"))
+        // tantivy's temporary files (`.tmpXXXXXX`), and ours (`NAME.tmp`).
+        || name.starts_with(".tmp")
+        || name.strip_suffix(".tmp").is_some_and(is_own_file)
 }
 
 /// Holds the writer lock of an index folder until dropped.
@@ -997,6 +997,51 @@ mod tests {
         }
         for name in ["notes.txt", "article.json", "feed.jsonl"] {
             assert!(!is_index_file(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn recorded_roots_key_their_files_as_first_given() {
+        let root = Root {
+            walk: PathBuf::from("/data/news"),
+            key_root: PathBuf::from("news"),
+            absolute: "/data/news".to_string(),
+            named: false,
+            vanished: None,
+        };
+        let roots = [root];
+        assert_eq!(
+            key_of(&roots, Path::new("/data/news/a/b.txt")),
+            "news/a/b.txt"
+        );
+        assert_eq!(
+            key_of(&roots, Path::new("/elsewhere/c.txt")),
+            "/elsewhere/c.txt"
+        );
+        let file = Root {
+            walk: PathBuf::from("/data/feed.jsonl"),
+            key_root: PathBuf::from("feed.jsonl"),
+            ..roots[0].clone()
+        };
+        assert_eq!(key_of(&[file], Path::new("/data/feed.jsonl")), "feed.jsonl");
+        assert!(key_is_under("news/a.txt", Path::new("news")));
+        assert!(key_is_under("news", Path::new("news")));
+        assert!(!key_is_under("newsroom/a.txt", Path::new("news")));
+        assert!(key_is_under("news/a.txt", Path::new("news/")));
+    }
+
+    #[test]
+    fn own_files_and_foreign_ones() {
+        for name in [
+            LOCK_FILE,
+            USER_COMPANIES_FILE,
+            "search-meta.json.tmp",
+            ".tmpAbC12",
+        ] {
+            assert!(is_own_file(name), "{name}");
+        }
+        for name in [".git", "notes.txt", ".DS_Store"] {
+            assert!(!is_own_file(name), "{name}");
         }
     }
 

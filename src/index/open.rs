@@ -100,9 +100,14 @@ pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
 }
 
 /// The index folder as tantivy sees it for searching: a memory-mapped
-/// directory that also works on read-only media. Readers take a lock file
-/// while loading the index metadata; on a read-only file system no file can
-/// be created, and nobody can be writing either, so searching goes on without it.
+/// directory that also works on read-only media and for users who may read
+/// the index but not write in its folder. Readers take a lock file while
+/// loading the index metadata; on a read-only file system no file can be
+/// created, and nobody can be writing either, so searching goes on without
+/// it. A user who may not create the lock file goes on without it too:
+/// `meta.json` is replaced atomically, so what is read is a whole commit (if
+/// the owner's run removes a merged-away segment at that very moment, the
+/// query fails in one line and can be run again).
 #[derive(Debug, Clone)]
 struct ReadOnlyTolerant(MmapDirectory);
 
@@ -140,7 +145,12 @@ impl Directory for ReadOnlyTolerant {
 
     fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
         match self.0.acquire_lock(lock) {
-            Err(LockError::IoError(e)) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
+            Err(LockError::IoError(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+                ) =>
+            {
                 Ok(DirectoryLock::from(Box::new(())))
             }
             other => other,

@@ -719,6 +719,25 @@ fn record_from_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn path_keys_are_one_to_one_with_the_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let key = |b: &[u8]| path_key(Path::new(std::ffi::OsStr::from_bytes(b)));
+        // UTF-8 names are their own key.
+        assert_eq!(key(b"news/a.txt"), "news/a.txt");
+        assert_eq!(key(b"a\\xff.txt"), "a\\xff.txt");
+        // The byte and its spelling differ; so do two different bytes.
+        assert_ne!(key(b"a\xff.txt"), key(b"a\\xff.txt"));
+        assert_ne!(key(b"a\xff.txt"), key(b"a\xfe.txt"));
+        assert_ne!(key(b"\\xff\xfe"), key(b"\xff\\xfe"));
+        // A folder's key is a prefix of its files' keys.
+        assert!(key(b"d\xff/a.txt").starts_with(&key(b"d\xff")));
+        // Shown lossily.
+        assert_eq!(key_display(&key(b"a\xff.txt")), "a\\xff.txt");
+        assert_eq!(key_display("plain"), "plain");
+    }
     use std::sync::Mutex;
 
     #[derive(Default)]
