@@ -111,6 +111,9 @@ pub enum Command {
     /// Print the man page (roff) of search, or of one subcommand, for `man -l` or a man directory
     #[command(after_help = MAN_EXAMPLES)]
     Man(ManArgs),
+    /// Verify the index: every segment file (tantivy's checksums), the facet files, the file record
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
 }
 
 const SHOW_EXAMPLES: &str = "\
@@ -168,6 +171,23 @@ pub struct ManArgs {
     /// The subcommand whose page to print (search-index(1), ...) [default: search(1)]
     #[arg(value_name = "SUBCOMMAND")]
     pub command: Option<String>,
+}
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  search check                    one line: ok, or each problem found
+  search check --index idx --json
+
+Reads every byte of the index. Exit status: 0 the index is whole, 1 something
+is wrong (each problem is listed; `search index --rebuild` starts the index
+over), 2 error (no index there).";
+
+/// Arguments of `search check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 const EXPORT_EXAMPLES: &str = "\
@@ -448,6 +468,11 @@ pub struct IndexArgs {
     /// Index everything again instead of only new and changed files
     #[arg(long)]
     pub rebuild: bool,
+
+    /// Without PATHs: remove the articles of recorded paths that vanished or
+    /// hold no article file (they are kept otherwise, with a warning)
+    #[arg(long)]
+    pub prune: bool,
 
     /// Company file (TOML) adding companies and aliases or blocking names; it is
     /// copied into the index folder and applies from then on

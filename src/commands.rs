@@ -59,6 +59,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Show(args) => show(cli, args),
         Command::Completions(args) => completions(args),
         Command::Man(args) => man(args),
+        Command::Check(args) => check(cli, args),
     }
 }
 
@@ -318,6 +319,7 @@ fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
             no_ignore: args.no_ignore,
             threads: 0,
         },
+        prune: args.prune,
     };
     let show_progress = !cli.quiet && std::io::stderr().is_terminal();
     let observer = CliObserver::new(cli, show_progress, args.jsonl);
@@ -327,13 +329,18 @@ fn index(cli: &Cli, args: &IndexArgs) -> Result<ExitCode> {
         Ok(summary) => summary,
         // Engine errors (disk full, I/O) say little on their own: name the index.
         Err(search::SearchError::Tantivy(e)) => {
-            return Err(anyhow::Error::new(e).context(format!(
-                "writing the index at {} failed; the previous index is unchanged",
-                search::error::shown(&cli.index)
-            )))
+            return Err(
+                anyhow::anyhow!(search::error::engine_message(&e)).context(format!(
+                    "writing the index at {} failed; the previous index is unchanged",
+                    search::error::shown(&cli.index)
+                )),
+            )
         }
         Err(e) => return Err(e.into()),
     };
+    if let Some(why) = &summary.repaired {
+        eprintln!("search: warning: {why}; every file was read again");
+    }
     let mut out = stdout(cli);
     if args.jsonl {
         output::print_json_line(&mut out, "summary", &summary)?;
@@ -628,4 +635,16 @@ fn export(cli: &Cli, args: &ExportArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn check(cli: &Cli, args: &crate::cli::CheckArgs) -> Result<ExitCode> {
+    let report = search::index::check_index(&cli.index)?;
+    let mut out = stdout(cli);
+    if args.json {
+        output::print_json(&mut out, &report)?;
+    } else {
+        output::print_check(&mut out, &report)?;
+    }
+    out.flush()?;
+    Ok(Exit::success_if(report.ok))
 }

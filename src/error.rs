@@ -17,6 +17,14 @@ pub enum SearchError {
         /// What its metadata says.
         found: String,
     },
+    /// The index folder was made by `search` but cannot be read as it is.
+    #[error("the index at {} is damaged ({what}); run `search index --rebuild` to start it over", shown(.path))]
+    Damaged {
+        /// Where the index is.
+        path: PathBuf,
+        /// What is wrong.
+        what: String,
+    },
     /// Another process holds the index's writer lock.
     #[error("index at {} is being written by another process (pid {pid}); try again when it has finished", shown(.path))]
     Busy {
@@ -53,9 +61,12 @@ pub enum SearchError {
     /// A bad option value that clap cannot check.
     #[error("{0}")]
     BadArgument(String),
-    /// An error from the search engine library.
-    #[error(transparent)]
-    Tantivy(#[from] tantivy::TantivyError),
+    /// An error from the search engine library (shown in one line, naming
+    /// the file of an I/O error).
+    /// (Not the error's `source`: tantivy's own text of it is the Debug dump
+    /// this message replaces.)
+    #[error("{}", engine_message(.0))]
+    Tantivy(tantivy::TantivyError),
     /// An I/O error with the path it concerns.
     #[error("{}: {source}", shown(.path))]
     Io {
@@ -64,6 +75,50 @@ pub enum SearchError {
         /// The underlying error.
         source: std::io::Error,
     },
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(err: tantivy::TantivyError) -> SearchError {
+        SearchError::Tantivy(err)
+    }
+}
+
+/// The most characters of an engine message shown (a garbled file's
+/// content may be quoted in it).
+const MAX_ENGINE_MESSAGE: usize = 300;
+
+/// A tantivy error in one line: the file and the reason of an I/O error
+/// (tantivy's own text shows Rust debug dumps), else its message with
+/// whitespace squashed and cut to a readable length.
+pub fn engine_message(err: &tantivy::TantivyError) -> String {
+    use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
+    use tantivy::TantivyError as E;
+    let file = |path: &Path, io: &std::io::Error| format!("{}: {io}", path.display());
+    let text = match err {
+        E::OpenReadError(OpenReadError::IoError { io_error, filepath })
+        | E::OpenWriteError(OpenWriteError::IoError { io_error, filepath }) => {
+            file(filepath, io_error)
+        }
+        E::OpenReadError(OpenReadError::FileDoesNotExist(path)) => {
+            format!("{}: no such file", path.display())
+        }
+        E::OpenDirectoryError(OpenDirectoryError::IoError {
+            io_error,
+            directory_path,
+        }) => file(directory_path, io_error),
+        E::OpenDirectoryError(OpenDirectoryError::DoesNotExist(path)) => {
+            format!("{}: no such folder", path.display())
+        }
+        E::OpenDirectoryError(OpenDirectoryError::NotADirectory(path)) => {
+            format!("{}: not a folder", path.display())
+        }
+        E::LockFailure(LockError::IoError(io), _) => format!("taking the index lock: {io}"),
+        E::IoError(io) => io.to_string(),
+        // Its Debug form is its readable text: `Data corruption (in file ...): ...`.
+        E::DataCorruption(corruption) => format!("{corruption:?}"),
+        other => other.to_string(),
+    };
+    crate::text::truncate_words(&crate::text::squash_whitespace(&text), MAX_ENGINE_MESSAGE)
 }
 
 /// A path as users should see it: `index` becomes `./index`, so a bare

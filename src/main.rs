@@ -7,6 +7,7 @@ mod commands;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
+use clap::error::ErrorKind;
 use clap::Parser;
 
 /// The message of the last panic, kept by the panic hook. A panic is a bug:
@@ -24,7 +25,10 @@ fn main() -> ExitCode {
             *last = Some(info.to_string());
         }
     }));
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(err),
+    };
     let outcome = std::panic::catch_unwind(|| commands::run(&cli));
     match outcome {
         Err(_) => {
@@ -47,6 +51,29 @@ fn main() -> ExitCode {
                 }
             }
             commands::print_error(&cli, &chain.join(": "));
+            commands::Exit::Error.into()
+        }
+    }
+}
+
+/// Help and version as clap prints them; a usage error in one line
+/// (`search: error: unexpected argument '--x' found (see --help)`), exit 2.
+fn usage_error(err: clap::Error) -> ExitCode {
+    match err.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.exit(),
+        _ => {
+            let text = err.render().to_string();
+            let first = text
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid arguments");
+            let first = first.trim().strip_prefix("error: ").unwrap_or(first.trim());
+            eprintln!(
+                "search: error: {} (see search --help)",
+                search::text::sanitize_for_terminal(first)
+            );
             commands::Exit::Error.into()
         }
     }

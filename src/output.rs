@@ -29,6 +29,23 @@ pub fn print_json<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()
     writeln!(out)
 }
 
+/// The report of `search check`: one line when the index is whole, else a
+/// line saying how many problems, then one line each.
+pub fn print_check(out: &mut dyn Write, r: &crate::index::CheckReport) -> io::Result<()> {
+    if r.ok {
+        return writeln!(
+            out,
+            "ok: {}: {} articles in {} segment(s); {} files verified by checksum, {} facet file(s), the file record",
+            r.index, r.articles, r.segments, r.files_verified, r.facet_files_verified
+        );
+    }
+    writeln!(out, "damaged: {}: {} problem(s)", r.index, r.problems.len())?;
+    for problem in &r.problems {
+        writeln!(out, "  {}", sanitize_for_terminal(problem))?;
+    }
+    Ok(())
+}
+
 /// The results as every printer shows them: scores to 3 decimals, the time
 /// to 2 (the library keeps them exact).
 pub fn rounded(mut r: SearchResults) -> SearchResults {
@@ -111,9 +128,10 @@ fn print_count_line(
         String::new()
     } else if query.len() > 1 && query.starts_with('"') && query.ends_with('"') {
         // A quoted phrase is shown with its own quotes, not twice quoted.
-        format!(" for {query}")
+        format!(" for {}", crate::text::truncate_words(&query, 80))
     } else {
-        format!(" for \"{query}\"")
+        // A long query is cut: the line is a summary, not an echo.
+        format!(" for \"{}\"", crate::text::truncate_words(&query, 80))
     };
     let mut notes = describe_filters(r);
     let counted = if r.counted == MatchMode::All && r.partial > 0 {

@@ -473,11 +473,14 @@ fn errors_are_one_line_with_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::function(one_line));
-    // A long chain of NOTs: only the last one has an operand, the others are words.
+    // A long chain of NOTs: only the last one has an operand, the others are
+    // (stop) words, which leaves an exclusion alone: nothing to search for.
     search(&idx(&dir))
         .args(["query", &format!("a {}amazon", "NOT ".repeat(20_000))])
         .assert()
-        .code(1);
+        .code(2)
+        .stderr(predicate::str::contains("nothing to search for"))
+        .stderr(predicate::function(one_line));
     search(&idx(&dir))
         .args(["index", "no/such/folder"])
         .assert()

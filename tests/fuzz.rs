@@ -34,6 +34,7 @@ fn index() -> &'static Mutex<SearchIndex> {
             rebuild: false,
             companies_file: None,
             walk: Default::default(),
+            prune: false,
         };
         build_index(&opts, &Silent).unwrap();
         Mutex::new(open_index(&dir.join("idx")).unwrap())

@@ -378,6 +378,8 @@ fn a_lost_file_record_never_duplicates_articles() {
     assert_eq!(count(&index, &[]), 3);
 }
 
+/// An emptied folder removes its articles when it is named again (or with
+/// `--prune`); a re-run without PATH keeps them (see tests/robust.rs).
 #[test]
 fn emptying_the_folder_removes_its_articles() {
     let tmp = TempDir::new().unwrap();
@@ -393,6 +395,12 @@ fn emptying_the_folder_removes_its_articles() {
     summary(&index, &[corpus.to_str().unwrap()]);
     std::fs::remove_file(corpus.join("a.txt")).unwrap();
     let v = summary(&index, &[]);
+    assert_eq!(
+        (v["removed"].as_u64(), v["kept"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(count(&index, &[]), 1);
+    let v = summary(&index, &[corpus.to_str().unwrap()]);
     assert_eq!(v["removed"], 1);
     assert_eq!(count(&index, &[]), 0);
 }

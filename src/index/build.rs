@@ -5,9 +5,8 @@
 //! previous run (`search-files.json`). Only new and changed files are read,
 //! parsed and extracted; the documents of changed and vanished files are
 //! deleted by their `path` term. Everything becomes visible in one commit at
-//! the end, after which the file states and `search-meta.json` are written, so
-//! that a run killed at any point leaves the previous commit intact and the
-//! next run redoes exactly what was not committed.
+//! the end; the file states go with the commit (see `record.rs`), so that a
+//! run killed at any point leaves a record that agrees with the index.
 //!
 //! Only one process may write an index: a lock file (`.search-writer.lock`,
 //! holding the writer's pid) is locked for the whole run.
@@ -21,19 +20,20 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tantivy::{Index, IndexWriter, Term};
 
 use super::companies::USER_COMPANIES_FILE;
 use super::companies::{check_company_file, gazetteer_fingerprint, index_gazetteer};
 use super::meta::{incompatibility, read_meta, write_atomically, write_meta, IndexMeta};
+#[cfg(test)]
+use super::record::FILES_FILE;
+use super::record::{self, FileState, Recorded, RecordedRoot};
 use super::schema::{build_schema, register_analyzers, to_document, Fields};
 use crate::error::{shown, SearchError};
 use crate::extract::{extract, ExtractContext};
 use crate::ingest::{self, InputFile, RawRecord, RecordSink, Warning, WarningKind};
 
-/// Per-file state kept beside the index.
-const FILES_FILE: &str = "search-files.json";
 /// The writer lock file.
 const LOCK_FILE: &str = ".search-writer.lock";
 /// Indexed when no path is given and the index records none.
@@ -58,6 +58,9 @@ pub struct BuildOptions {
     pub companies_file: Option<PathBuf>,
     /// How folders are walked: ignore files, `--exclude` globs.
     pub walk: ingest::WalkOptions,
+    /// Without PATHs: remove the articles of recorded paths that have
+    /// vanished or hold no article file (otherwise they are kept, with a warning).
+    pub prune: bool,
 }
 
 /// What a build did.
@@ -96,8 +99,17 @@ pub struct BuildSummary {
     pub megabytes_per_second: f64,
     /// Where the index is.
     pub index: String,
-    /// The paths indexed.
+    /// The paths indexed (canonical absolute paths).
     pub paths: Vec<String>,
+    /// Recorded paths that have vanished or hold no article file; their
+    /// articles are kept (unless `prune`).
+    pub vanished: Vec<String>,
+    /// Articles kept from the vanished paths.
+    pub kept: u64,
+    /// Why the file record was not used, when it did not match the last
+    /// commit: every file was then read again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repaired: Option<String>,
 }
 
 impl BuildSummary {
@@ -131,18 +143,6 @@ impl BuildObserver for Silent {
     fn warning(&self, _: &Warning) {}
 }
 
-/// What the index knows about one input file.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-struct FileState {
-    /// xxh3 of the file's bytes.
-    hash: u64,
-    /// Articles indexed from it.
-    articles: u64,
-    /// Articles or the file itself left out with a warning; such files are
-    /// read again on the next run so their warnings are shown again.
-    skipped: u64,
-}
-
 /// Files that tantivy or `search` keep in an index folder.
 fn is_index_file(name: &str) -> bool {
     const EXTENSIONS: &[&str] = &["idx", "pos", "term", "store", "fast", "fieldnorm", "del"];
@@ -153,6 +153,18 @@ fn is_index_file(name: &str) -> bool {
         || name
             .rsplit_once('.')
             .is_some_and(|(_, ext)| EXTENSIONS.contains(&ext))
+}
+
+/// Files an index folder may hold besides tantivy's and `search`'s own
+/// ([`is_index_file`]): the writer lock, the installed company file, and
+/// half-written temporary files of a killed run.
+fn is_own_file(name: &str) -> bool {
+    is_index_file(name)
+        || name == LOCK_FILE
+        || name == USER_COMPANIES_FILE
+        // tantivy's temporary files (`.tmpXXXXXX`), and ours (`NAME.tmp`).
+        || name.starts_with(".tmp")
+        || name.strip_suffix(".tmp").is_some_and(is_own_file)
 }
 
 /// Holds the writer lock of an index folder until dropped.
@@ -221,6 +233,12 @@ fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Opened, WriterLock), S
         path: dir.to_path_buf(),
         source,
     };
+    if dir.exists() && !dir.is_dir() {
+        return Err(SearchError::BadArgument(format!(
+            "{} is a file, not a folder; give a new or empty folder (or an index) with --index",
+            shown(dir)
+        )));
+    }
     std::fs::create_dir_all(dir).map_err(io)?;
     let names: Vec<String> = std::fs::read_dir(dir)
         .map_err(io)?
@@ -228,20 +246,46 @@ fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Opened, WriterLock), S
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     let meta = read_meta(dir);
-    if meta.is_none() && names.iter().any(|n| !n.starts_with('.')) {
+    // A folder `search` made holds only its files (hidden entries of others
+    // count as foreign too): it can be started over even when its metadata
+    // is lost or garbled.
+    let foreign = names.iter().any(|n| !is_own_file(n));
+    if meta.is_none() && foreign {
         return Err(SearchError::BadArgument(format!(
             "{} is not empty and is not a search index; give an empty or new folder with --index",
             shown(dir)
         )));
     }
     let lock = lock_index(dir)?;
-    if let Some(m) = &meta {
-        let problem = incompatibility(m).or_else(|| {
-            (m.gazetteer != gazetteer_fingerprint())
-                .then(|| "articles tagged with another company list".to_string())
-        });
-        let usable = problem.is_none() && dir.join("meta.json").exists();
-        if usable {
+    let has_index_files = names.iter().any(|n| is_index_file(n));
+    let problem = match &meta {
+        Some(m) => incompatibility(m)
+            .or_else(|| {
+                (m.gazetteer != gazetteer_fingerprint())
+                    .then(|| "articles tagged with another company list".to_string())
+            })
+            .map(|found| SearchError::IncompatibleIndex {
+                path: dir.to_path_buf(),
+                found,
+            }),
+        None if has_index_files => Some(SearchError::Damaged {
+            path: dir.to_path_buf(),
+            what: format!("no readable {}", super::META_FILE),
+        }),
+        None => None,
+    };
+    let problem = problem.or_else(|| {
+        (meta.is_some() && dir.join("meta.json").exists())
+            .then(|| super::check::unreadable(dir))
+            .flatten()
+            .map(|what| SearchError::Damaged {
+                path: dir.to_path_buf(),
+                what,
+            })
+    });
+    match problem {
+        Some(err) if !rebuild => return Err(err),
+        None if meta.is_some() && dir.join("meta.json").exists() => {
             let index = Index::open_in_dir(dir)?;
             register_analyzers(&index);
             let opened = Opened {
@@ -251,23 +295,16 @@ fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Opened, WriterLock), S
             };
             return Ok((opened, lock));
         }
-        match problem {
-            Some(found) if !rebuild => {
-                return Err(SearchError::IncompatibleIndex {
-                    path: dir.to_path_buf(),
-                    found,
-                })
-            }
-            _ => {
-                for name in names
-                    .iter()
-                    .filter(|n| is_index_file(n) && n.as_str() != LOCK_FILE)
-                {
-                    let path = dir.join(name);
-                    if path.is_file() {
-                        std::fs::remove_file(&path)
-                            .map_err(|source| SearchError::Io { path, source })?;
-                    }
+        _ => {
+            // Start over: only the index's own files go.
+            for name in names
+                .iter()
+                .filter(|n| is_index_file(n) && n.as_str() != LOCK_FILE)
+            {
+                let path = dir.join(name);
+                if path.is_file() {
+                    std::fs::remove_file(&path)
+                        .map_err(|source| SearchError::Io { path, source })?;
                 }
             }
         }
@@ -294,17 +331,6 @@ fn remove_created_index(dir: &Path) {
         }
     }
     let _ = std::fs::remove_dir(dir);
-}
-
-/// The file states of the last run; `None` if missing or unreadable.
-fn read_states(dir: &Path) -> Option<HashMap<String, FileState>> {
-    let bytes = std::fs::read(dir.join(FILES_FILE)).ok()?;
-    serde_json::from_slice(&bytes).ok()
-}
-
-fn write_states(dir: &Path, states: &BTreeMap<String, FileState>) -> Result<(), SearchError> {
-    let json = serde_json::to_vec(states).expect("file states serialise");
-    write_atomically(&dir.join(FILES_FILE), &json)
 }
 
 /// xxh3 of a file's bytes, read in large blocks.
@@ -410,12 +436,23 @@ pub fn build_index(
     let plan = plan(opts)?;
     let (threads, budget) = writer_budget(opts.writer_threads, opts.memory_bytes);
     let mut writer: IndexWriter = plan.opened.index.writer_with_num_threads(threads, budget)?;
-    // Without a readable record of the last run (a new index, `--rebuild`, or
-    // a lost `search-files.json`), everything is read again from scratch.
+    // Without a record that describes the last commit (a new index,
+    // `--rebuild`, a lost or stale `search-files.json`), everything is read
+    // again from scratch.
+    let mut repaired = None;
     let recorded = if opts.rebuild || plan.opened.created {
         None
     } else {
-        read_states(&opts.index_dir)
+        match record::read_states(&opts.index_dir, &plan.opened.index) {
+            Recorded::Agrees(states) => {
+                record::settle(&opts.index_dir, &plan.opened.index)?;
+                Some(states)
+            }
+            Recorded::Disagrees(why) => {
+                repaired = Some(why);
+                None
+            }
+        }
     };
     let previous = match recorded {
         Some(states) => states,
@@ -425,7 +462,8 @@ pub fn build_index(
         }
     };
     let read = read_and_extract(&plan, &writer, &previous, observer)?;
-    let (mut summary, states) = tally(opts, &plan, read, &previous, &writer);
+    let (mut summary, states) = tally(opts, &plan, read, &previous, &writer, observer);
+    summary.repaired = repaired;
 
     if summary.total_articles == 0 && plan.opened.created {
         // Nothing to write into a new index: leave no empty index behind.
@@ -438,6 +476,19 @@ pub fn build_index(
     // Also on an unchanged run: an index from an older version gets its files.
     super::facet_file::write_facet_files(&opts.index_dir, &plan.opened.index)
         .map_err(|e| SearchError::FacetFilesFailed(e.to_string()))?;
+    // Never report success over an index that cannot be read.
+    if let Some(what) = super::check::unreadable(&opts.index_dir) {
+        return Err(SearchError::Damaged {
+            path: opts.index_dir.clone(),
+            what,
+        });
+    }
+    super::check::read_back(&plan.opened.index).map_err(|what| SearchError::Damaged {
+        path: opts.index_dir.clone(),
+        what,
+    })?;
+
+    share_like_own_files(&opts.index_dir)?;
 
     let elapsed = started.elapsed();
     let secs = elapsed.as_secs_f64().max(1e-9);
@@ -451,8 +502,12 @@ pub fn build_index(
 struct Plan {
     /// The paths indexed (as given, or recorded).
     paths: Vec<PathBuf>,
+    /// The roots, with where they are walked and how their files are keyed.
+    roots: Vec<Root>,
     /// What walking them found.
     found: ingest::Discovery,
+    /// The key of each file found (in the order of `found.files`).
+    keys: Vec<String>,
     /// The index folder, opened for writing and locked.
     opened: Opened,
     _lock: WriterLock,
@@ -468,10 +523,40 @@ struct Plan {
 /// Phase 1: finds the files, checks a new company file, opens (or creates)
 /// and locks the index folder, and works out the company list.
 fn plan(opts: &BuildOptions) -> Result<Plan, SearchError> {
-    let paths = resolve_paths(opts);
-    let found = ingest::discover(&paths, Some(&opts.index_dir), &opts.walk)?;
+    let mut roots = resolve_roots(opts);
+    for root in roots.iter_mut().filter(|r| !r.named) {
+        if !root.walk.exists() {
+            root.vanished = Some("vanished".to_string());
+        }
+    }
+    let walked: Vec<PathBuf> = roots
+        .iter()
+        .filter(|r| r.vanished.is_none())
+        .map(|r| r.walk.clone())
+        .collect();
+    let found = ingest::discover(&walked, Some(&opts.index_dir), &opts.walk)?;
+    for root in roots
+        .iter_mut()
+        .filter(|r| !r.named && r.vanished.is_none())
+    {
+        if !found.files.iter().any(|f| f.path.starts_with(&root.walk)) {
+            root.vanished = Some("holds no article file".to_string());
+        }
+    }
+    let keys = found
+        .files
+        .iter()
+        .map(|f| key_of(&roots, &f.path))
+        .collect();
+    let paths: Vec<PathBuf> = roots.iter().map(|r| r.walk.clone()).collect();
     // An index whose folder emptied goes on, to remove the vanished articles.
     if found.files.is_empty() && read_meta(&opts.index_dir).is_none() {
+        // Say why when a path was skipped (a named pipe, an unreadable folder).
+        if let [warning] = found.warnings.as_slice() {
+            return Err(SearchError::BadArgument(format!(
+                "{warning}; nothing to index"
+            )));
+        }
         return Err(nothing_to_index(&paths));
     }
     // Check a company file before anything is created or locked.
@@ -492,7 +577,9 @@ fn plan(opts: &BuildOptions) -> Result<Plan, SearchError> {
     let fields = Fields::from_schema(&opened.index.schema())?;
     Ok(Plan {
         paths,
+        roots,
         found,
+        keys,
         opened,
         _lock: lock,
         gazetteer,
@@ -546,8 +633,9 @@ fn read_and_extract(
     let bytes_read = AtomicU64::new(0);
     let outcomes: Vec<(String, Outcome)> = files
         .par_iter()
-        .map(|file: &InputFile| {
-            let key = ingest::path_key(&file.path);
+        .zip(plan.keys.par_iter())
+        .map(|(file, key): (&InputFile, &String)| {
+            let key = key.clone();
             let hash = hash_file(&file.path).ok();
             let before = previous.get(&key).copied();
             let outcome = match (before, hash) {
@@ -565,7 +653,7 @@ fn read_and_extract(
                         articles: AtomicU64::new(0),
                         skipped: AtomicU64::new(0),
                     };
-                    ingest::read_file(file, &counter);
+                    ingest::read_file_as(file, &key, &counter);
                     bytes_read.fetch_add(file.size, Ordering::Relaxed);
                     Outcome::Read {
                         state: FileState {
@@ -602,12 +690,13 @@ fn tally(
     read: FilesRead,
     previous: &HashMap<String, FileState>,
     writer: &IndexWriter,
+    observer: &dyn BuildObserver,
 ) -> (BuildSummary, BTreeMap<String, FileState>) {
     let mut summary = BuildSummary {
         ignored_files: plan.found.ignored as u64,
         excluded: plan.found.excluded.len() as u64,
         index: shown(&opts.index_dir),
-        paths: plan.paths.iter().map(|p| p.display().to_string()).collect(),
+        paths: plan.roots.iter().map(|r| r.absolute.clone()).collect(),
         indexed: read.indexed,
         skipped: read.skipped,
         warnings: read.warnings,
@@ -632,9 +721,51 @@ fn tally(
             }
         }
     }
-    for gone in previous.keys().filter(|k| !states.contains_key(*k)) {
-        writer.delete_term(Term::from_field_text(plan.fields.path, gone));
-        summary.removed += 1;
+    // The files of a recorded path that vanished or emptied are kept unless
+    // asked otherwise: an unmounted disk or a typo must not empty the index.
+    let mut kept_per_root = vec![0u64; plan.roots.len()];
+    let gone: Vec<(&String, &FileState)> = previous
+        .iter()
+        .filter(|(k, _)| !states.contains_key(*k))
+        .collect();
+    for (gone, state) in gone {
+        let keeper = plan
+            .roots
+            .iter()
+            .position(|r| r.vanished.is_some() && key_is_under(gone, &r.key_root));
+        match keeper {
+            Some(i) if !opts.prune => {
+                kept_per_root[i] += state.articles;
+                summary.kept += state.articles;
+                states.insert(gone.clone(), *state);
+            }
+            _ => {
+                writer.delete_term(Term::from_field_text(plan.fields.path, gone));
+                summary.removed += 1;
+            }
+        }
+    }
+    for (root, kept) in plan.roots.iter().zip(kept_per_root) {
+        let Some(why) = &root.vanished else { continue };
+        summary.vanished.push(root.absolute.clone());
+        let reason = if opts.prune {
+            format!("{why}; its articles were removed (--prune)")
+        } else {
+            format!(
+                "{why}; its {kept} article(s) are kept: name it again or run with --prune to remove them"
+            )
+        };
+        // Kept articles make the run end with exit code 1; pruned ones were asked for.
+        let warning = if opts.prune {
+            Warning::note(&root.absolute, None, WarningKind::Vanished, reason)
+        } else {
+            *summary
+                .skipped
+                .entry(WarningKind::Vanished.as_str().to_string())
+                .or_default() += 1;
+            Warning::skip(&root.absolute, None, WarningKind::Vanished, reason)
+        };
+        observer.warning(&warning);
     }
     summary.total_articles = states.values().map(|s| s.articles).sum();
     (summary, states)
@@ -651,26 +782,71 @@ fn commit_and_record(
     observer: &dyn BuildObserver,
 ) -> Result<(), SearchError> {
     let before = plan.opened.meta.as_ref();
-    let changed = summary.files > 0 || summary.removed > 0 || opts.rebuild || plan.reextract;
-    let same_paths = before.map(|m| &m.paths) == Some(&summary.paths);
+    let roots: Vec<RecordedRoot> = plan.roots.iter().map(Root::recorded).collect();
+    let changed = summary.files > 0
+        || summary.removed > 0
+        || opts.rebuild
+        || plan.reextract
+        || summary.repaired.is_some();
+    let same_roots =
+        record::last_payload(&plan.opened.index).map(|p| p.roots) == Some(roots.clone());
     let same_companies = before.map(|m| &m.user_companies) == Some(&plan.user_companies);
-    let mut meta = IndexMeta::new(&plan.paths, summary.total_articles);
+    let mut meta = IndexMeta::new(&roots, summary.total_articles);
     meta.user_companies = plan.user_companies.clone();
-    if changed {
+    if changed || !same_roots {
         observer.committing();
-        writer.commit()?;
-        // Record what the commit holds at once, before the (long) merges.
-        write_states(&opts.index_dir, states)?;
+        // The record goes with the commit: written before it, named (by its
+        // hash) in the commit's payload, moved into place after it.
+        let payload = record::prepare(&opts.index_dir, states, roots)?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        record::stop_here_if_asked();
+        record::finish(&opts.index_dir)?;
         write_meta(&opts.index_dir, &meta)?;
         writer
             .wait_merging_threads()
             .map_err(|e| SearchError::MergeFailed(e.to_string()))?;
     } else {
         writer.rollback()?;
-        if !same_paths || !same_companies {
+        if !same_companies {
             write_meta(&opts.index_dir, &meta)?;
         }
     }
+    Ok(())
+}
+
+/// Gives tantivy's `meta.json` and `.managed.json` (which it writes through
+/// temporary files created 0600) the permissions of the files `search`
+/// creates itself, which follow the user's umask: an index another user may
+/// read is readable whole.
+fn share_like_own_files(dir: &Path) -> Result<(), SearchError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let own = dir.join(super::META_FILE);
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| SearchError::Io { path, source }
+        };
+        let mode = std::fs::metadata(&own)
+            .map_err(io(&own))?
+            .permissions()
+            .mode()
+            & 0o777;
+        for name in ["meta.json", ".managed.json"] {
+            let path = dir.join(name);
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
+            if meta.permissions().mode() & 0o777 != mode {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))
+                    .map_err(io(&path))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
     Ok(())
 }
 
@@ -680,16 +856,112 @@ fn nothing_to_index(paths: &[PathBuf]) -> SearchError {
     SearchError::NothingToIndex(shown.join(", "))
 }
 
-/// The paths to index: as given, else those the index was built from, else `seeds`.
-fn resolve_paths(opts: &BuildOptions) -> Vec<PathBuf> {
-    if !opts.paths.is_empty() {
-        return opts.paths.clone();
+/// One path a run indexes.
+#[derive(Debug, Clone)]
+struct Root {
+    /// Where it is walked.
+    walk: PathBuf,
+    /// What the keys of its files start with: the path as the user first gave
+    /// it, so that keys stay the same whichever folder a re-run starts in.
+    key_root: PathBuf,
+    /// Its canonical absolute path.
+    absolute: String,
+    /// Named on this run's command line (or the default): a missing one is an error.
+    named: bool,
+    /// Why a recorded path gives no file (vanished, empty), if it does not.
+    vanished: Option<String>,
+}
+
+impl Root {
+    /// A path named on the command line.
+    fn named(path: &Path) -> Root {
+        Root {
+            walk: path.to_path_buf(),
+            key_root: path.to_path_buf(),
+            absolute: absolute(path),
+            named: true,
+            vanished: None,
+        }
     }
-    read_meta(&opts.index_dir)
+
+    fn recorded(&self) -> RecordedRoot {
+        RecordedRoot {
+            given: ingest::path_key(&self.key_root),
+            absolute: self.absolute.clone(),
+        }
+    }
+}
+
+/// A path's canonical absolute form, or the path joined to the current folder
+/// when it cannot be resolved.
+fn absolute(path: &Path) -> String {
+    let resolved = path
+        .canonicalize()
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    resolved.display().to_string()
+}
+
+/// The paths to index: as given, else those the last commit was built from
+/// (at their absolute paths), else `seeds`.
+fn resolve_roots(opts: &BuildOptions) -> Vec<Root> {
+    if !opts.paths.is_empty() {
+        return opts.paths.iter().map(|p| Root::named(p)).collect();
+    }
+    let recorded = record::payload_in(&opts.index_dir)
+        .map(|p| p.roots)
+        .or_else(|| read_meta(&opts.index_dir).map(|m| m.roots))
+        .filter(|r| !r.is_empty());
+    if let Some(roots) = recorded {
+        return roots
+            .into_iter()
+            .map(|r| Root {
+                walk: PathBuf::from(&r.absolute),
+                key_root: PathBuf::from(&r.given),
+                absolute: r.absolute,
+                named: false,
+                vanished: None,
+            })
+            .collect();
+    }
+    // An index of an older version records the paths as given.
+    let legacy = read_meta(&opts.index_dir)
         .map(|m| m.paths)
-        .filter(|p| !p.is_empty())
-        .map(|p| p.into_iter().map(PathBuf::from).collect())
-        .unwrap_or_else(|| vec![PathBuf::from(DEFAULT_PATH)])
+        .filter(|p| !p.is_empty());
+    match legacy {
+        Some(paths) => paths
+            .iter()
+            .map(|p| Root {
+                named: false,
+                ..Root::named(Path::new(p))
+            })
+            .collect(),
+        None => vec![Root::named(Path::new(DEFAULT_PATH))],
+    }
+}
+
+/// The key of a file found under one of `roots`: the root's key followed by
+/// the file's path inside it.
+fn key_of(roots: &[Root], path: &Path) -> String {
+    let root = roots
+        .iter()
+        .filter(|r| r.walk != r.key_root)
+        .find_map(|r| path.strip_prefix(&r.walk).ok().map(|rest| (r, rest)));
+    match root {
+        Some((r, rest)) if rest.as_os_str().is_empty() => ingest::path_key(&r.key_root),
+        Some((r, rest)) => ingest::path_key(&r.key_root.join(rest)),
+        None => ingest::path_key(path),
+    }
+}
+
+/// True if `key` is the key of `root` or of a file inside it.
+fn key_is_under(key: &str, root: &Path) -> bool {
+    let root = ingest::path_key(root);
+    let root = root.trim_end_matches('/');
+    key == root
+        || key
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with('/') || root.is_empty())
 }
 
 /// Smallest and largest writer memory per thread that tantivy accepts.
@@ -737,6 +1009,51 @@ mod tests {
         }
         for name in ["notes.txt", "article.json", "feed.jsonl"] {
             assert!(!is_index_file(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn recorded_roots_key_their_files_as_first_given() {
+        let root = Root {
+            walk: PathBuf::from("/data/news"),
+            key_root: PathBuf::from("news"),
+            absolute: "/data/news".to_string(),
+            named: false,
+            vanished: None,
+        };
+        let roots = [root];
+        assert_eq!(
+            key_of(&roots, Path::new("/data/news/a/b.txt")),
+            "news/a/b.txt"
+        );
+        assert_eq!(
+            key_of(&roots, Path::new("/elsewhere/c.txt")),
+            "/elsewhere/c.txt"
+        );
+        let file = Root {
+            walk: PathBuf::from("/data/feed.jsonl"),
+            key_root: PathBuf::from("feed.jsonl"),
+            ..roots[0].clone()
+        };
+        assert_eq!(key_of(&[file], Path::new("/data/feed.jsonl")), "feed.jsonl");
+        assert!(key_is_under("news/a.txt", Path::new("news")));
+        assert!(key_is_under("news", Path::new("news")));
+        assert!(!key_is_under("newsroom/a.txt", Path::new("news")));
+        assert!(key_is_under("news/a.txt", Path::new("news/")));
+    }
+
+    #[test]
+    fn own_files_and_foreign_ones() {
+        for name in [
+            LOCK_FILE,
+            USER_COMPANIES_FILE,
+            "search-meta.json.tmp",
+            ".tmpAbC12",
+        ] {
+            assert!(is_own_file(name), "{name}");
+        }
+        for name in [".git", "notes.txt", ".DS_Store"] {
+            assert!(!is_own_file(name), "{name}");
         }
     }
 

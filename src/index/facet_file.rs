@@ -21,9 +21,10 @@
 //! renaming companies. A query uses a segment's file when it agrees with the
 //! segment and the list (same document count and company dictionary size,
 //! same names, sizes that add up); otherwise it reads the columns, with the
-//! same counts. Like tantivy's own files, a file's contents are trusted at
-//! query time (reading every byte would cost more than the search); the next
-//! `search index` replaces a file whose checksum is wrong. A segment never
+//! same counts. A file's checksum is verified when it is loaded (once per
+//! open index: a `serve` process pays it once, a single query once per
+//! segment it reads); a file whose checksum is wrong is not used (the columns
+//! are read instead) and the next `search index` replaces it. A segment never
 //! changes once written, so a file never goes stale: it is named after its
 //! segment.
 //!
@@ -329,6 +330,8 @@ impl FacetFiles {
             .open_read(&path)
             .ok()
             .and_then(|slice| slice.read_bytes().ok())
+            // A damaged body must never change a count.
+            .filter(|bytes| checksum_holds(bytes.as_slice()))
             .and_then(|bytes| FacetFile::parse(bytes, segment, &names))
             .map(Arc::new);
         lock().entry(id).or_insert(file).clone()

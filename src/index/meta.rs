@@ -1,7 +1,7 @@
 //! `search-meta.json`: what an index records about how it was built, and
 //! whether this binary can use it; writing files atomically.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -28,8 +28,12 @@ pub struct IndexMeta {
     pub user_companies: String,
     /// Version of `search` that built it.
     pub built_by: String,
-    /// The paths it was built from, as given.
+    /// The paths it was built from: canonical absolute paths (as given, in
+    /// indexes of older versions).
     pub paths: Vec<String>,
+    /// The paths as given and as absolute paths (empty in older versions).
+    #[serde(default)]
+    pub roots: Vec<super::record::RecordedRoot>,
     /// Number of articles.
     pub articles: u64,
     /// When the build finished (RFC 3339).
@@ -38,14 +42,15 @@ pub struct IndexMeta {
 
 impl IndexMeta {
     /// The metadata this binary writes for an index of `paths` holding `articles`.
-    pub fn new(paths: &[PathBuf], articles: u64) -> IndexMeta {
+    pub fn new(roots: &[super::record::RecordedRoot], articles: u64) -> IndexMeta {
         IndexMeta {
             schema_version: SCHEMA_VERSION,
             analyzer: ANALYZER_VERSION.to_string(),
             gazetteer: gazetteer_fingerprint(),
             user_companies: String::new(),
             built_by: format!("search {}", env!("CARGO_PKG_VERSION")),
-            paths: paths.iter().map(|p| p.display().to_string()).collect(),
+            paths: roots.iter().map(|r| r.absolute.clone()).collect(),
+            roots: roots.to_vec(),
             articles,
             built_at: jiff::Timestamp::now().to_string(),
         }
@@ -81,12 +86,45 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SearchEr
         let mut file = std::fs::File::create(&tmp)?;
         std::io::Write::write_all(&mut file, bytes)?;
         file.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path)?;
+        // The rename itself survives a power cut only once the folder is synced.
+        match path.parent() {
+            Some(dir) => sync_dir(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            }),
+            None => Ok(()),
+        }
     };
     write().map_err(|source| SearchError::Io {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// Flushes a folder's entries (renames, new files) to disk.
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        match std::fs::File::open(dir)?.sync_all() {
+            // Some file systems cannot sync a folder; their renames are what they are.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::InvalidInput | std::io::ErrorKind::Unsupported
+                ) =>
+            {
+                Ok(())
+            }
+            other => other,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
 }
 
 /// Reads `search-meta.json`, if it is there and readable.

@@ -19,25 +19,31 @@
 //! |---|---|
 //! | `schema.rs` | the fields, the analyzers, [`SCHEMA_VERSION`], article → document |
 //! | `meta.rs` | [`IndexMeta`] (`search-meta.json`), compatibility, atomic writes |
+//! | `record.rs` | the file record (`search-files.json`) and the commit payload tying it to the commit |
 //! | `companies.rs` | the index's company list (built-in, or with `companies.toml`) |
 //! | `open.rs` | [`open_index`] and [`SearchIndex`] |
 //! | `build.rs` | building and updating from files, the writer lock |
+//! | `check.rs` | `search check`, and the quick checks made on opening and after writing |
 //! | `facet_file.rs` | flat per-segment copies of the facet columns |
 //! | `stem.rs` | the cached English stemmer |
 
 mod build;
+mod check;
 mod companies;
 pub mod facet_file;
 mod meta;
 mod open;
+mod record;
 mod schema;
 mod stem;
 
 pub use build::{build_index, writer_budget, BuildObserver, BuildOptions, BuildSummary, Silent};
+pub use check::{check_index, CheckReport};
 pub use companies::{gazetteer_fingerprint, index_gazetteer, USER_COMPANIES_FILE};
 pub(crate) use meta::write_atomically;
 pub use meta::{incompatibility, read_meta, IndexMeta, META_FILE};
 pub use open::{open_index, SearchIndex};
+pub use record::{RecordedRoot, STOPPED_EXIT, STOP_AFTER_COMMIT_ENV};
 pub use schema::{
     build_schema, day_key, folding_analyzer, register_analyzers, to_document, year_key, Fields,
     ANALYZER_VERSION, KEYWORD_ANALYZER, LONGEST_WORD_BYTES, QUERY_ANALYZER, SCHEMA_VERSION,
@@ -57,6 +63,7 @@ pub(crate) fn build_for_tests(index_dir: &std::path::Path, corpus: &std::path::P
         rebuild: false,
         companies_file: None,
         walk: Default::default(),
+        prune: false,
     };
     build_index(&opts, &Silent).expect("the test corpus indexes");
 }

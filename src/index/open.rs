@@ -42,15 +42,33 @@ pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
             }
         }
         None => {
-            return Err(SearchError::IncompatibleIndex {
+            return Err(SearchError::Damaged {
                 path: dir.to_path_buf(),
-                found: format!("no readable {META_FILE}"),
+                what: format!("no readable {META_FILE}"),
             })
         }
     }
+    let damaged = |what: String| SearchError::Damaged {
+        path: dir.to_path_buf(),
+        what,
+    };
     let directory = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
     let facet_files = facet_file::FacetFiles::new(Box::new(directory.clone()));
-    let mut index = Index::open(ReadOnlyTolerant(directory))?;
+    let mut index = Index::open(ReadOnlyTolerant(directory)).map_err(|e| match e {
+        tantivy::TantivyError::DataCorruption(_) | tantivy::TantivyError::SchemaError(_) => {
+            damaged(format!(
+                "meta.json cannot be read: {}",
+                crate::error::engine_message(&e)
+            ))
+        }
+        other => other.into(),
+    })?;
+    // A missing segment file would fail every query: say so once, here.
+    match super::check::missing_files(dir, &index) {
+        Ok(missing) if missing.is_empty() => {}
+        Ok(missing) => return Err(damaged(format!("missing {}", missing.join(", ")))),
+        Err(why) => return Err(damaged(why)),
+    }
     register_analyzers(&index);
     // Segments are searched in parallel, one thread per core (at most 4):
     // counting facets over tens of thousands of matches is most of a query.
@@ -82,9 +100,14 @@ pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
 }
 
 /// The index folder as tantivy sees it for searching: a memory-mapped
-/// directory that also works on read-only media. Readers take a lock file
-/// while loading the index metadata; on a read-only file system no file can
-/// be created, and nobody can be writing either, so searching goes on without it.
+/// directory that also works on read-only media and for users who may read
+/// the index but not write in its folder. Readers take a lock file while
+/// loading the index metadata; on a read-only file system no file can be
+/// created, and nobody can be writing either, so searching goes on without
+/// it. A user who may not create the lock file goes on without it too:
+/// `meta.json` is replaced atomically, so what is read is a whole commit (if
+/// the owner's run removes a merged-away segment at that very moment, the
+/// query fails in one line and can be run again).
 #[derive(Debug, Clone)]
 struct ReadOnlyTolerant(MmapDirectory);
 
@@ -122,7 +145,12 @@ impl Directory for ReadOnlyTolerant {
 
     fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
         match self.0.acquire_lock(lock) {
-            Err(LockError::IoError(e)) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
+            Err(LockError::IoError(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+                ) =>
+            {
                 Ok(DirectoryLock::from(Box::new(())))
             }
             other => other,

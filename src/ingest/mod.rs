@@ -105,8 +105,8 @@ impl RawRecord {
             return id.clone();
         }
         match self.record {
-            Some(n) => format!("{}:{}", self.path, n),
-            None => self.path.clone(),
+            Some(n) => format!("{}:{}", key_display(&self.path), n),
+            None => key_display(&self.path).into_owned(),
         }
     }
 }
@@ -159,10 +159,16 @@ impl RecordSink for FileSink<'_> {
     }
 }
 
+/// Marks an undecodable byte in a [`path_key`]: a NUL (which no Unix file
+/// name can hold) followed by the byte in two hex digits.
+const KEY_BYTE_MARK: char = '\0';
+
 /// The text that identifies a file in the index (`path` field, file states):
-/// the path itself when it is UTF-8; otherwise its valid parts with each
-/// other byte as `\xNN`, so that two names differing only in undecodable
-/// bytes (`a\xff.txt`, `a\xfe.txt`) never share a key.
+/// the path itself when it is UTF-8; otherwise its valid parts as they are,
+/// with each undecodable byte as a NUL and two hex digits. No file name holds
+/// a NUL, so the key is one-to-one with the name's exact bytes: a name holding
+/// the four characters `\xff` and one holding the byte 0xFF get different
+/// keys. [`key_display`] shows a key to people.
 pub fn path_key(path: &Path) -> String {
     if let Some(text) = path.to_str() {
         return text.to_string();
@@ -174,7 +180,8 @@ pub fn path_key(path: &Path) -> String {
         for chunk in path.as_os_str().as_bytes().utf8_chunks() {
             key.push_str(chunk.valid());
             for byte in chunk.invalid() {
-                key.push_str(&format!("\\x{byte:02x}"));
+                key.push(KEY_BYTE_MARK);
+                key.push_str(&format!("{byte:02x}"));
             }
         }
         key
@@ -185,22 +192,37 @@ pub fn path_key(path: &Path) -> String {
     }
 }
 
+/// A [`path_key`] as shown to people: each undecodable byte as `\xNN`
+/// (lossy: two different names may look alike, but they stay apart in the
+/// index).
+pub fn key_display(key: &str) -> std::borrow::Cow<'_, str> {
+    if !key.contains(KEY_BYTE_MARK) {
+        return std::borrow::Cow::Borrowed(key);
+    }
+    std::borrow::Cow::Owned(key.replace(KEY_BYTE_MARK, "\\x"))
+}
+
 /// Reads one file and hands every record in it (or a warning) to `sink`.
 ///
 /// JSON-lines files are streamed in batches that are parsed in parallel.
 pub fn read_file(file: &InputFile, sink: &dyn RecordSink) {
-    let path = path_key(&file.path);
+    read_file_as(file, &path_key(&file.path), sink)
+}
+
+/// [`read_file`], with the records' `path` (the file's key in the index) given.
+pub fn read_file_as(file: &InputFile, key: &str, sink: &dyn RecordSink) {
+    let path = key;
     let counted = FileSink {
         inner: sink,
         records: AtomicUsize::new(0),
         warnings: AtomicUsize::new(0),
         re_encoded: AtomicBool::new(false),
     };
-    read_file_into(file, &path, &counted);
+    read_file_into(file, path, &counted);
     if counted.records.load(Ordering::Relaxed) == 0 && counted.warnings.load(Ordering::Relaxed) == 0
     {
         sink.warn(Warning::skip(
-            &path,
+            path,
             None,
             WarningKind::Empty,
             "no article in this file, skipped",
@@ -619,6 +641,25 @@ fn record_from_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn path_keys_are_one_to_one_with_the_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let key = |b: &[u8]| path_key(Path::new(std::ffi::OsStr::from_bytes(b)));
+        // UTF-8 names are their own key.
+        assert_eq!(key(b"news/a.txt"), "news/a.txt");
+        assert_eq!(key(b"a\\xff.txt"), "a\\xff.txt");
+        // The byte and its spelling differ; so do two different bytes.
+        assert_ne!(key(b"a\xff.txt"), key(b"a\\xff.txt"));
+        assert_ne!(key(b"a\xff.txt"), key(b"a\xfe.txt"));
+        assert_ne!(key(b"\\xff\xfe"), key(b"\xff\\xfe"));
+        // A folder's key is a prefix of its files' keys.
+        assert!(key(b"d\xff/a.txt").starts_with(&key(b"d\xff")));
+        // Shown lossily.
+        assert_eq!(key_display(&key(b"a\xff.txt")), "a\\xff.txt");
+        assert_eq!(key_display("plain"), "plain");
+    }
     use std::sync::Mutex;
 
     #[derive(Default)]

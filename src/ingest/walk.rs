@@ -99,6 +99,11 @@ pub fn discover(
             }
             continue;
         }
+        if !meta.is_dir() {
+            // A named pipe would block the run if it were opened.
+            found.warnings.push(special_file(root));
+            continue;
+        }
         let walked = walk_root(root, index_id.as_ref(), opts)?;
         for (path, meta) in walked.files {
             if !seen.insert(identity(&meta, &path)) {
@@ -209,6 +214,8 @@ fn walk_root(
                                 c.warnings.push(warning);
                             }
                         }
+                    } else if entry.file_type().is_some() && entry.depth() > 0 {
+                        c.warnings.push(special_file(entry.path()));
                     }
                     c.yielded.insert(entry.into_path());
                 }
@@ -290,6 +297,17 @@ fn walk_warning(err: &ignore::Error, root: &Path) -> Warning {
             .unwrap_or(text)
     };
     Warning::skip(&path, None, WarningKind::Unreadable, reason)
+}
+
+/// The warning for a named pipe, socket or device: never opened (a pipe
+/// would block the run), skipped.
+fn special_file(path: &Path) -> Warning {
+    Warning::skip(
+        &super::path_key(path),
+        None,
+        WarningKind::Unreadable,
+        "not a regular file (a named pipe, socket or device), skipped",
+    )
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

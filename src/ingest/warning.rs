@@ -34,6 +34,9 @@ pub enum WarningKind {
     NoText,
     /// A date that could not be used.
     Date,
+    /// A path the index was built from that vanished or holds no article
+    /// file: its articles are kept (unless `--prune`).
+    Vanished,
 }
 
 impl WarningKind {
@@ -48,6 +51,7 @@ impl WarningKind {
             WarningKind::InvalidJson => "invalid JSON",
             WarningKind::NoText => "no text",
             WarningKind::Date => "date",
+            WarningKind::Vanished => "vanished path",
         }
     }
 }
@@ -92,8 +96,14 @@ impl Warning {
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.record {
-            Some(n) => write!(f, "{}:{}: {}", self.path, n, self.reason),
-            None => write!(f, "{}: {}", self.path, self.reason),
+            Some(n) => write!(
+                f,
+                "{}:{}: {}",
+                super::key_display(&self.path),
+                n,
+                self.reason
+            ),
+            None => write!(f, "{}: {}", super::key_display(&self.path), self.reason),
         }
     }
 }

@@ -56,7 +56,7 @@ fn make_hit(
     Hit {
         rank,
         id: text(f.id).unwrap_or_default(),
-        path: text(f.path).unwrap_or_default(),
+        path: crate::ingest::key_display(&text(f.path).unwrap_or_default()).into_owned(),
         title: text(f.title).unwrap_or_default(),
         date: text(f.date),
         date_source: DateSource::parse(&text(f.date_source).unwrap_or_default()),

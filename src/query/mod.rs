@@ -80,6 +80,13 @@ fn run_query_with(
     one_pass: bool,
 ) -> Result<SearchResults, SearchError> {
     let started = Instant::now();
+    if let (Some(since), Some(until)) = (req.since, req.until) {
+        if since.first_key() > until.last_key() {
+            return Err(SearchError::BadArgument(format!(
+                "--since {since} is after --until {until}: no article can be in that range"
+            )));
+        }
+    }
     let searcher = idx.reader.searcher();
     let f = idx.fields;
     let text = req.text.trim();

@@ -14,7 +14,7 @@ use super::filter::CompanyNames;
 use super::request::Ranking;
 use super::words::analyze;
 use crate::error::SearchError;
-use crate::index::{SearchIndex, TEXT_ANALYZER};
+use crate::index::{SearchIndex, QUERY_ANALYZER, TEXT_ANALYZER};
 
 /// The query for `text` written in tantivy's syntax, with its marks.
 pub(super) fn compile(
@@ -188,6 +188,12 @@ fn syntax_query(
         let pos = text[..at].chars().count();
         return Err(SearchError::syntax(text, pos, err.message.clone()));
     }
+    let ast = if ranking.drop_stop_words {
+        // Only stop words (`the OR a`): keep them, as plain queries do.
+        without_stop_words(idx, ast.clone()).unwrap_or(ast)
+    } else {
+        ast
+    };
     parser(idx, ranking)
         .build_query_from_user_input_ast(canonical_companies(ast, companies))
         .map_err(|e| explain_parser_error(text, e))
@@ -271,6 +277,44 @@ fn word_prefix(literal: UserInputLiteral) -> UserInputAst {
     )
 }
 
+/// The query without its stop-word leaves, as plain queries leave them out:
+/// a lone unquoted word (`the`, or a dangling `AND`, which the grammar reads
+/// as the word `and`) searched in the title and body that the query
+/// analyzer drops. Quoted phrases keep their stop words (the index has them:
+/// `"the oil firm"` is the exact phrase). `None` if nothing is left.
+fn without_stop_words(idx: &SearchIndex, ast: UserInputAst) -> Option<UserInputAst> {
+    match ast {
+        UserInputAst::Leaf(leaf) => match *leaf {
+            UserInputLeaf::Literal(literal) if is_stop_word(idx, &literal) => None,
+            other => Some(UserInputAst::Leaf(Box::new(other))),
+        },
+        UserInputAst::Boost(inner, boost) => {
+            without_stop_words(idx, *inner).map(|a| UserInputAst::Boost(Box::new(a), boost))
+        }
+        UserInputAst::Clause(clauses) => {
+            let kept: Vec<_> = clauses
+                .into_iter()
+                .filter_map(|(occur, a)| without_stop_words(idx, a).map(|a| (occur, a)))
+                .collect();
+            (!kept.is_empty()).then_some(UserInputAst::Clause(kept))
+        }
+    }
+}
+
+/// True if a literal is an unquoted word of the title or body that only
+/// stop words make up.
+fn is_stop_word(idx: &SearchIndex, literal: &UserInputLiteral) -> bool {
+    let text_field = literal
+        .field_name
+        .as_deref()
+        .is_none_or(|f| f == "title" || f == "body");
+    text_field
+        && literal.delimiter == Delimiter::None
+        && !literal.prefix
+        && !analyze(idx, TEXT_ANALYZER, &literal.phrase).is_empty()
+        && analyze(idx, QUERY_ANALYZER, &literal.phrase).is_empty()
+}
+
 /// Turns an error of the search itself into one the user can act on: a query
 /// such as `nosuchfield:*` names its field only when it runs.
 pub(super) fn search_failure(text: &str, err: tantivy::TantivyError) -> SearchError {
@@ -287,15 +331,31 @@ pub(super) fn search_failure(text: &str, err: tantivy::TantivyError) -> SearchEr
     }
 }
 
+/// A query as an error message quotes it: sanitised and cut.
+fn shown_query(text: &str) -> String {
+    crate::text::truncate_words(&crate::text::sanitize_for_terminal(text), 80)
+}
+
 fn explain_parser_error(text: &str, err: QueryParserError) -> SearchError {
     match err {
         QueryParserError::FieldDoesNotExist(field) => SearchError::InvalidQuery(format!(
             "unknown field `{field}` in `{}` (fields: title, body, company, year, path, id)",
             crate::text::sanitize_for_terminal(text)
         )),
+        QueryParserError::ExpectedInt(_) | QueryParserError::ExpectedFloat(_) => {
+            SearchError::InvalidQuery(format!(
+                "a number field (year) needs a number, as in `year:2004`, in `{}`",
+                shown_query(text)
+            ))
+        }
+        QueryParserError::AllButQueryForbidden => SearchError::InvalidQuery(format!(
+            "nothing to search for in `{}`: give a word or a phrase (excluded words or empty quotes alone match nothing)",
+            shown_query(text)
+        )),
         other => SearchError::InvalidQuery(format!(
-            "{other} in `{}`",
-            crate::text::sanitize_for_terminal(text)
+            "{} in `{}`",
+            crate::text::squash_whitespace(&other.to_string()),
+            shown_query(text)
         )),
     }
 }
