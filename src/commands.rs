@@ -15,6 +15,7 @@ use search::query::run_query;
 
 use crate::cli::{
     Cli, Command, EvalArgs, EvalCompaniesArgs, FacetKind, FacetsArgs, IndexArgs, QueryArgs,
+    ServeArgs,
 };
 
 /// Runs the subcommand and returns the exit code.
@@ -25,6 +26,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Facets(args) => facets(cli, args),
         Command::EvalCompanies(args) => eval_companies(cli, args),
         Command::Eval(args) => eval(cli, args),
+        Command::Serve(args) => serve(cli, args),
     }
 }
 
@@ -264,28 +266,11 @@ fn facets(cli: &Cli, args: &FacetsArgs) -> Result<ExitCode> {
     };
     let mut out = stdout(cli);
     if args.json {
-        #[derive(serde::Serialize)]
-        struct FacetsJson<'a> {
-            facet: &'a str,
-            query: &'a str,
-            filters: &'a search::query::AppliedFilters,
-            total: u64,
-            counts: &'a [search::query::FacetCount],
-        }
-        let facet = match args.kind {
-            FacetKind::Company => "company",
-            FacetKind::Year => "year",
+        let field = match args.kind {
+            FacetKind::Company => output::FacetField::Company,
+            FacetKind::Year => output::FacetField::Year,
         };
-        output::print_json(
-            &mut out,
-            &FacetsJson {
-                facet,
-                query: &results.query,
-                filters: &results.filters,
-                total: results.total,
-                counts: &counts,
-            },
-        )?;
+        output::print_json(&mut out, &output::FacetsJson::new(field, &results))?;
     } else {
         match args.kind {
             FacetKind::Company => output::print_bars(&mut out, &counts)?,
@@ -305,4 +290,24 @@ fn facets(cli: &Cli, args: &FacetsArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn serve(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
+    let mut opts = search::serve::ServeOptions::new(cli.index.clone(), args.addr);
+    opts.cors = args.cors.clone();
+    opts.query_timeout = std::time::Duration::from_secs(args.timeout);
+    search::serve::serve(&opts, |addr| {
+        if search::serve::is_public(&addr) {
+            eprintln!(
+                "search: warning: listening on {addr}, not on loopback: anyone who can reach this address can read every article in the index"
+            );
+        }
+        // One line a script (or a test) can read the port from.
+        println!(
+            "search: serving {} at http://{addr}/ (Ctrl-C stops)",
+            search::error::shown(&cli.index)
+        );
+        let _ = std::io::stdout().flush();
+    })?;
+    Ok(ExitCode::SUCCESS)
 }

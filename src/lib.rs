@@ -5,6 +5,7 @@
 //! ```text
 //! files ──ingest──▶ RawRecord ──extract──▶ Article ──index──▶ tantivy index
 //! query text ──query──▶ hits + facets ──output──▶ terminal or JSON
+//!                                     └──serve──▶ HTTP: JSON API and the search page
 //! ```
 //!
 //! * [`ingest`] finds article files, decodes them and parses txt/md/json/jsonl
@@ -16,6 +17,7 @@
 //! * [`snippet`] picks and marks the best passage of each hit shown.
 //! * [`output`] prints results for people (colour on a terminal) or as JSON.
 //! * [`eval`] measures extraction against hand labels.
+//! * [`serve`] answers the same searches over HTTP (JSON API and a page).
 
 pub mod article;
 pub mod error;
@@ -25,6 +27,7 @@ pub mod index;
 pub mod ingest;
 pub mod output;
 pub mod query;
+pub mod serve;
 pub mod snippet;
 pub mod text;
 

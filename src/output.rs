@@ -29,6 +29,47 @@ pub fn print_json<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()
     writeln!(out)
 }
 
+/// The two facets `search facets` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FacetField {
+    /// Companies the articles mention.
+    Company,
+    /// Publication years.
+    Year,
+}
+
+/// The JSON document of `search facets --json` (and of `GET /api/facets`).
+#[derive(Debug, Serialize)]
+pub struct FacetsJson<'a> {
+    /// Which facet.
+    pub facet: FacetField,
+    /// The query counted over.
+    pub query: &'a str,
+    /// The filters as applied.
+    pub filters: &'a crate::query::AppliedFilters,
+    /// Number of matching articles.
+    pub total: u64,
+    /// The counts: companies most mentioned first, years newest first.
+    pub counts: &'a [FacetCount],
+}
+
+impl<'a> FacetsJson<'a> {
+    /// The document for `field` of a facets-only search's results.
+    pub fn new(field: FacetField, r: &'a SearchResults) -> FacetsJson<'a> {
+        FacetsJson {
+            facet: field,
+            query: &r.query,
+            filters: &r.filters,
+            total: r.total,
+            counts: match field {
+                FacetField::Company => &r.facets.company,
+                FacetField::Year => &r.facets.year,
+            },
+        }
+    }
+}
+
 /// Prints search results for a person: hits, then a count line, then facets.
 pub fn print_results(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
     for hit in &r.hits {

@@ -414,6 +414,16 @@ fn run_query_with(
     })
 }
 
+/// What a search for `text` marks in its hits' snippets, to mark the same
+/// words in a whole article (`None` for an empty query, which marks nothing).
+pub fn snippet_maker(idx: &SearchIndex, text: &str) -> Result<Option<SnippetMaker>, SearchError> {
+    let searcher = idx.reader.searcher();
+    let main = main_query(idx, &searcher, text.trim(), false, &Ranking::default())?;
+    Ok(main
+        .marks
+        .map(|m| SnippetMaker::new(m.words, m.phrase).with_phrase_only(m.phrase_only)))
+}
+
 /// How many guarded searches are running (in any thread: segments are
 /// searched on a thread pool, and a panic there reaches the caller).
 static GUARDED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
