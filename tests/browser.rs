@@ -3,7 +3,9 @@
 //!
 //! They need Debian's `chromium` and `chromium-driver` packages. Without them
 //! the tests are skipped with a message, unless `SEARCH_BROWSER_TESTS=required`
-//! (as in CI), which makes a missing browser a failure.
+//! (as in CI), which makes a missing browser a failure. `SEARCH_CHROMIUM` and
+//! `SEARCH_CHROMEDRIVER` name other binaries than /usr/bin/chromium and
+//! /usr/bin/chromedriver.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -36,6 +38,12 @@ impl Drop for Running {
 /// The browser's paths, or `None` (after saying so) when the test should be skipped.
 fn browser() -> Option<(PathBuf, PathBuf)> {
     let find = |fixed: &str, name: &str| -> Option<PathBuf> {
+        // SEARCH_CHROMIUM / SEARCH_CHROMEDRIVER name other binaries.
+        let var = format!("SEARCH_{}", name.to_uppercase());
+        if let Some(path) = std::env::var_os(&var) {
+            let path = PathBuf::from(path);
+            return path.exists().then_some(path);
+        }
         if Path::new(fixed).exists() {
             return Some(PathBuf::from(fixed));
         }
