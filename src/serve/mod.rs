@@ -111,7 +111,7 @@ impl Live {
     /// Opens the index at `dir`; an error if there is none or it cannot be used.
     pub fn open(dir: &Path) -> Result<Live, SearchError> {
         let seen = Signature::read(dir);
-        let index = open_index(dir)?;
+        let index = one_thread_per_query(open_index(dir)?);
         Ok(Live {
             dir: dir.to_path_buf(),
             current: RwLock::new(Ok(Arc::new(index))),
@@ -141,6 +141,15 @@ impl Live {
         *self.seen.write().unwrap_or_else(|e| e.into_inner()) = now;
         true
     }
+}
+
+/// The index as the server searches it: each query on the thread that runs
+/// it. Concurrent requests already keep the cores busy; splitting every query
+/// over the index's segment pool as well measured slower at 16 clients on 200k
+/// articles (BENCHMARKS.md) and no faster for one client.
+fn one_thread_per_query(mut idx: SearchIndex) -> SearchIndex {
+    idx.index.set_executor(tantivy::Executor::single_thread());
+    idx
 }
 
 /// What the handlers share.
