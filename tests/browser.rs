@@ -206,6 +206,20 @@ async fn shows(c: &Client, url: &str, params: &str) -> Value {
     }
 }
 
+/// Waits for a test's steps, closes the browser whatever happened (a failed
+/// step would otherwise leave Chromium running after chromedriver is gone),
+/// then passes a failure on.
+async fn finish(c: Client, steps: tokio::task::JoinHandle<()>) {
+    let outcome = steps.await;
+    let _ = c.close().await;
+    if let Err(e) = outcome {
+        match e.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
 /// An index of the seeds, the news fixtures and an article whose title and
 /// text are HTML meant to run script.
 fn fixture() -> (TempDir, PathBuf) {
@@ -239,7 +253,11 @@ async fn the_page_searches_filters_goes_back_and_opens_articles() {
     let (_server, url) = start_server(&idx);
     let profile = dir.path().join("profile");
     let (_driver, c) = start_browser(&chromium, &driver, &profile).await;
+    finish(c.clone(), tokio::spawn(page_steps(c, url))).await;
+}
 
+/// Typing, a company, a year bar, a year drag, back, an article, a shared link, a phone.
+async fn page_steps(c: Client, url: String) {
     // Everything, newest first, before any query.
     c.goto(&format!("{url}/")).await.unwrap();
     shows(&c, &url, "").await;
@@ -439,8 +457,6 @@ async fn the_page_searches_filters_goes_back_and_opens_articles() {
     .await;
     assert_eq!(fits, true);
     c.set_window_size(1280, 900).await.unwrap();
-
-    c.close().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -452,7 +468,11 @@ async fn article_html_is_shown_as_text_and_never_run() {
     let (_server, url) = start_server(&idx);
     let profile = dir.path().join("profile");
     let (_driver, c) = start_browser(&chromium, &driver, &profile).await;
+    finish(c.clone(), tokio::spawn(hostile_steps(c, url))).await;
+}
 
+/// An article of HTML meant to run script, shown as text.
+async fn hostile_steps(c: Client, url: String) {
     c.goto(&format!("{url}/?q=xssprobe")).await.unwrap();
     let found = shows(&c, &url, "q=xssprobe").await;
     let title = found["hits"][0]["title"].as_str().unwrap().to_string();
@@ -500,5 +520,4 @@ async fn article_html_is_shown_as_text_and_never_run() {
         text.contains("<img src=y onerror=\"window.__xss = 4\">"),
         "{text}"
     );
-    c.close().await.unwrap();
 }
