@@ -114,6 +114,36 @@ pub enum Command {
     /// Verify the index: every segment file (tantivy's checksums), the facet files, the file record
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Serve the index over HTTP: a JSON API and a search page in the browser
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
+}
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  search serve                          the page at http://127.0.0.1:7700/
+  search serve --index ~/news.idx --addr 127.0.0.1:8080
+  curl 'http://127.0.0.1:7700/api/search?q=layoffs&company=AWS&limit=3'
+
+Endpoints: GET /api/search (the parameters of `search query`: q, company, year,
+since, until, limit, offset, sort, facet_limit), /api/articles/ID, /api/facets
+?field=company|year, /api/health. The index is reopened when `search index`
+commits. Ctrl-C or SIGTERM stops the server.";
+
+/// Arguments of `search serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; anything but loopback lets other machines read every article
+    #[arg(long, value_name = "IP:PORT", default_value = search::serve::DEFAULT_ADDR)]
+    pub addr: std::net::SocketAddr,
+
+    /// Let pages from this origin (https://example.org) call the API [default: no other origin]
+    #[arg(long, value_name = "ORIGIN")]
+    pub cors: Option<String>,
+
+    /// Longest time one query may run, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
 }
 
 const SHOW_EXAMPLES: &str = "\

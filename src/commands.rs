@@ -15,7 +15,7 @@ use search::query::run_query;
 
 use crate::cli::{
     Cli, Command, EvalArgs, EvalCompaniesArgs, EvalDatesArgs, ExportArgs, ExportTo, FacetKind,
-    FacetsArgs, IndexArgs, QueryArgs,
+    FacetsArgs, IndexArgs, QueryArgs, ServeArgs,
 };
 
 /// How a command ended: the exit codes, chosen here only.
@@ -60,6 +60,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Completions(args) => completions(args),
         Command::Man(args) => man(args),
         Command::Check(args) => check(cli, args),
+        Command::Serve(args) => serve(cli, args),
     }
 }
 
@@ -647,4 +648,24 @@ fn check(cli: &Cli, args: &crate::cli::CheckArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(Exit::success_if(report.ok))
+}
+
+fn serve(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
+    let mut opts = search::serve::ServeOptions::new(cli.index.clone(), args.addr);
+    opts.cors = args.cors.clone();
+    opts.query_timeout = std::time::Duration::from_secs(args.timeout);
+    search::serve::serve(&opts, |addr| {
+        if search::serve::is_public(&addr) {
+            eprintln!(
+                "search: warning: listening on {addr}, not on loopback: anyone who can reach this address can read every article in the index"
+            );
+        }
+        // One line a script (or a test) can read the port from.
+        println!(
+            "search: serving {} at http://{addr}/ (Ctrl-C stops)",
+            search::error::shown(&cli.index)
+        );
+        let _ = std::io::stdout().flush();
+    })?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@
 //! ```text
 //! files ──ingest──▶ RawRecord ──extract──▶ Article ──index──▶ tantivy index
 //! query text ──query──▶ hits + facets ──output──▶ terminal or JSON
+//!                                     └──serve──▶ HTTP: JSON API and the search page
 //! ```
 //!
 //! * [`ingest`] finds article files, decodes them and parses txt/md/json/jsonl
@@ -22,6 +23,7 @@
 //! * [`show`] finds one article by id or path and prints it in full.
 //! * [`term`] fits human output to the terminal's width.
 //! * [`export`] writes the articles out for Quickwit, OpenSearch or as JSON lines.
+//! * [`serve`] answers the same searches over HTTP (JSON API and a page).
 
 pub mod article;
 pub mod error;
@@ -34,6 +36,7 @@ pub mod ingest;
 pub mod markup;
 pub mod output;
 pub mod query;
+pub mod serve;
 pub mod show;
 pub mod snippet;
 pub mod term;

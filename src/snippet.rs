@@ -232,6 +232,35 @@ impl SnippetMaker {
         joined
     }
 
+    /// Every match in the whole of `text` (not a passage), as `[start, end)`
+    /// offsets in characters of `text` unchanged: what an article view marks.
+    pub fn mark_all(&self, text: &str) -> Vec<[usize; 2]> {
+        let tokens = self.tokens(text);
+        let (phrase_spans, in_phrase) = self.phrase_occurrences(&tokens);
+        let matches: Vec<usize> = (0..tokens.len())
+            .filter(|&i| {
+                let word = &tokens[i].text;
+                !word.is_empty()
+                    && self.words.contains(word)
+                    && (in_phrase[i] || !self.phrase_only.contains(word))
+            })
+            .collect();
+        let spans = highlights(&tokens, &matches, phrase_spans, &in_phrase);
+        // Byte offsets to character offsets, in one walk (spans are sorted).
+        let mut marks = Vec::with_capacity(spans.len());
+        let (mut byte, mut chars) = (0, 0);
+        for span in spans {
+            if span.start < byte {
+                continue;
+            }
+            let start = chars + text[byte..span.start].chars().count();
+            let end = start + text[span.start..span.end].chars().count();
+            (byte, chars) = (span.end, end);
+            marks.push([start, end]);
+        }
+        marks
+    }
+
     /// Each occurrence of the phrase as a byte span, and which tokens are in one.
     fn phrase_occurrences(&self, tokens: &[Token]) -> (Vec<Range<usize>>, Vec<bool>) {
         let mut spans: Vec<Range<usize>> = Vec::new();
@@ -428,6 +457,26 @@ mod tests {
             words.iter().map(|w| w.to_string()).collect(),
             phrase.iter().map(|w| w.to_string()).collect(),
         )
+    }
+
+    /// Marks cover the whole text, counted in characters of the text as it is
+    /// (no folded whitespace), with a phrase as one span.
+    #[test]
+    fn mark_all_marks_every_match_in_characters() {
+        let text = "Café   layoffs.\n\nMore layoffs — return to office; Return  to office.";
+        let marks = maker(&["layoff"], &[]).mark_all(text);
+        let chars: Vec<char> = text.chars().collect();
+        let shown: Vec<String> = marks
+            .iter()
+            .map(|&[a, b]| chars[a..b].iter().collect())
+            .collect();
+        assert_eq!(shown, ["layoffs", "layoffs"]);
+        let phrase = maker(&["return", "offic"], &["return", "to", "offic"]).mark_all(text);
+        let shown: Vec<String> = phrase
+            .iter()
+            .map(|&[a, b]| chars[a..b].iter().collect())
+            .collect();
+        assert_eq!(shown, ["return to office", "Return  to office"]);
     }
 
     /// The index's analyzer, run in one go, gives the tokens the snippet

@@ -157,6 +157,26 @@ fn run_query_with(
     })
 }
 
+/// What a search for `text` marks in its hits' snippets, to mark the same
+/// words in a whole article (`None` for an empty query, which marks nothing).
+pub fn snippet_maker(
+    idx: &SearchIndex,
+    text: &str,
+) -> Result<Option<crate::snippet::SnippetMaker>, SearchError> {
+    let searcher = idx.reader.searcher();
+    let main = main_query(
+        idx,
+        &searcher,
+        text.trim(),
+        false,
+        &Ranking::default(),
+        true,
+    )?;
+    Ok(main.marks.map(|m| {
+        crate::snippet::SnippetMaker::new(m.words, m.phrase).with_phrase_only(m.phrase_only)
+    }))
+}
+
 /// The ids of the `depth` best articles for `text` read as plain words, with
 /// their scores: what a relevance evaluation needs, without facets or snippets.
 pub fn rank_ids(
