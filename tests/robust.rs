@@ -700,3 +700,34 @@ fn another_user_can_search_the_index() {
     assert!(stderr.contains(".search-writer.lock"), "{stderr}");
     assert!(!stderr.contains("Os {"), "{stderr}");
 }
+
+/// The repository's `index/` holds an empty `.gitkeep`: the default index
+/// folder is accepted as a new index (the README's quick start), while a
+/// folder with any other hidden entry is not.
+#[test]
+fn an_index_folder_with_only_a_gitkeep_is_new() {
+    let tmp = TempDir::new().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let index = tmp.path().join("index");
+    std::fs::create_dir(&index).unwrap();
+    std::fs::write(index.join(".gitkeep"), "").unwrap();
+    let out = search_in(repo, &index, &["index", "seeds", "-q"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(index.join(".gitkeep").exists(), "the placeholder stays");
+    let out = search_in(repo, &index, &["index", "seeds", "--rebuild", "-q"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join(".gitkeep"), "not empty").unwrap();
+    let out = search_in(repo, &other, &["index", "seeds", "-q"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not empty and is not a search index"));
+}

@@ -16,10 +16,14 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use serde::Serialize;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 
 use super::false_friends::{self, Refusal};
+pub use super::match_rules::MatchRules;
+use super::name_match::{
+    after_capitalised_word, is_domain, is_possessive, next_char_boundary, on_word_boundaries,
+    starts_sentence, title_case_acronym, Matcher, Pattern,
+};
 
 /// The gazetteer file compiled into the binary.
 pub const BUILTIN_TSV: &str = include_str!("../../data/companies.tsv");
@@ -80,165 +84,6 @@ impl UserCompanies {
     pub fn parse(text: &str) -> Result<UserCompanies, String> {
         toml::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or("").to_string())
     }
-}
-
-/// A pattern of the matcher: which company, the name as written, and whether
-/// that name is a common word.
-#[derive(Debug)]
-struct Pattern {
-    company: usize,
-    text: String,
-    ambiguous: bool,
-    /// A title-case spelling of a name in capitals (`Axa` for `AXA`):
-    /// counted only mid-sentence.
-    title_cased: bool,
-}
-
-/// How names are matched in text. Every rule is on by default; each can be
-/// switched off to measure what it buys (`search eval-companies --ablation`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct MatchRules {
-    /// Names marked ambiguous (common words, first names: Apple, Next, Shell)
-    /// count only in context, as the next three rules say. Off: like any name.
-    pub ambiguous_need_context: bool,
-    /// An ambiguous name opening a sentence or line does not count.
-    pub not_at_sentence_start: bool,
-    /// ...unless it is a possessive (`Apple's results`).
-    pub possessive_counts: bool,
-    /// An ambiguous name right after a capitalised word is part of another
-    /// name (`Liam Fox`, `Big Apple`) and does not count.
-    pub not_after_capitalised_word: bool,
-    /// `Bloomberg.com` is a web address, not a mention.
-    pub not_in_web_addresses: bool,
-    /// Unambiguous names also match in capitals (`AMAZON CUTS JOBS`).
-    pub shouted_names: bool,
-    /// Organisations named by corporate cues (`X Securities`, `Y Inc`) or
-    /// introduced by running text (`bank Mediobanca`) are added as detected
-    /// companies.
-    pub corporate_cues: bool,
-    /// A name right after a personal title (`Mr Sears`), a capitalised given
-    /// name (`Michael Sears`, `Alastair Campbell's`) or a word for a person
-    /// (`millionaire Howard Hughes`) is a person, and so are the name's other
-    /// mentions in that article (`Sears said`).
-    pub person_names: bool,
-    /// A name inside the name of an event, award, venue or market index
-    /// (`Heineken Cup`, `Orange Prize`, `Emirates Stadium`, `MSCI World share
-    /// index`) is not a mention.
-    pub event_names: bool,
-    /// A name followed by a party's words (`Plaid MP`, `... manifesto`) or
-    /// after `party` is a party, in the whole article.
-    pub party_names: bool,
-    /// The title of a work (`the film Sky Captain`) is not a mention, and the
-    /// subject of a life story (`the Howard Hughes biopic`, `biopic of ...`)
-    /// is a person.
-    pub work_titles: bool,
-    /// An ambiguous name followed by another capitalised word is part of a
-    /// longer name (`Plaid Cymru`, `Leonardo DiCaprio`), unless that word is
-    /// corporate (`Shell Oil`).
-    pub name_continues: bool,
-    /// A name written in capitals of 3 to 5 letters also matches in title
-    /// case mid-sentence, as the BBC writes it (`AXA` as `Axa`), unless that
-    /// spelling is a given name (`TIM`, `Tim`).
-    pub title_case_acronyms: bool,
-    /// A detected name that is a gazetteer company's name with corporate
-    /// words added or left out (`Menatep Group`, `Baikal` beside `Baikal
-    /// Finance Group`, `Sapporo` for `Sapporo Breweries`) is that company.
-    pub merge_longer_names: bool,
-    /// More corporate cues: media outlets (`NTV television`, `PC Pro
-    /// Magazine`), owned units with an adjective or studios (`its demerged
-    /// Deluxe Film unit`, `the Pinewood studios`), stock exchanges (`Jakarta
-    /// Stock Exchange`), and `World` inside a name (`CIBC World Markets`).
-    pub more_cues: bool,
-}
-
-impl Default for MatchRules {
-    fn default() -> Self {
-        MatchRules {
-            ambiguous_need_context: true,
-            not_at_sentence_start: true,
-            possessive_counts: true,
-            not_after_capitalised_word: true,
-            not_in_web_addresses: true,
-            shouted_names: true,
-            corporate_cues: true,
-            person_names: true,
-            event_names: true,
-            party_names: true,
-            work_titles: true,
-            name_continues: true,
-            title_case_acronyms: true,
-            merge_longer_names: true,
-            more_cues: true,
-        }
-    }
-}
-
-impl MatchRules {
-    /// Every rule off: names match wherever the text has them, as written.
-    pub fn none() -> Self {
-        MatchRules {
-            ambiguous_need_context: false,
-            not_at_sentence_start: false,
-            possessive_counts: false,
-            not_after_capitalised_word: false,
-            not_in_web_addresses: false,
-            shouted_names: false,
-            corporate_cues: false,
-            person_names: false,
-            event_names: false,
-            party_names: false,
-            work_titles: false,
-            name_continues: false,
-            title_case_acronyms: false,
-            merge_longer_names: false,
-            more_cues: false,
-        }
-    }
-
-    /// The default rules with one switched off, by its field name; `None`
-    /// for an unknown name.
-    pub fn without(name: &str) -> Option<Self> {
-        let mut r = MatchRules::default();
-        let flag = match name {
-            "ambiguous_need_context" => &mut r.ambiguous_need_context,
-            "not_at_sentence_start" => &mut r.not_at_sentence_start,
-            "possessive_counts" => &mut r.possessive_counts,
-            "not_after_capitalised_word" => &mut r.not_after_capitalised_word,
-            "not_in_web_addresses" => &mut r.not_in_web_addresses,
-            "shouted_names" => &mut r.shouted_names,
-            "corporate_cues" => &mut r.corporate_cues,
-            "person_names" => &mut r.person_names,
-            "event_names" => &mut r.event_names,
-            "party_names" => &mut r.party_names,
-            "work_titles" => &mut r.work_titles,
-            "name_continues" => &mut r.name_continues,
-            "title_case_acronyms" => &mut r.title_case_acronyms,
-            "merge_longer_names" => &mut r.merge_longer_names,
-            "more_cues" => &mut r.more_cues,
-            _ => return None,
-        };
-        *flag = false;
-        Some(r)
-    }
-
-    /// The names [`MatchRules::without`] takes, in order.
-    pub const NAMES: [&'static str; 15] = [
-        "ambiguous_need_context",
-        "not_at_sentence_start",
-        "possessive_counts",
-        "not_after_capitalised_word",
-        "not_in_web_addresses",
-        "shouted_names",
-        "corporate_cues",
-        "person_names",
-        "event_names",
-        "party_names",
-        "work_titles",
-        "name_continues",
-        "title_case_acronyms",
-        "merge_longer_names",
-        "more_cues",
-    ];
 }
 
 /// The set of known companies, with lookup by any name and a text matcher.
@@ -801,58 +646,6 @@ impl Gazetteer {
     }
 }
 
-/// The gazetteer's names as automata: those starting with a lower-case ASCII
-/// letter apart, so that the others need only be tried where a word starts
-/// with a capital, a digit or a non-ASCII letter.
-struct Matcher {
-    capitalised: AhoCorasick,
-    capitalised_patterns: Vec<Pattern>,
-    lower: Option<AhoCorasick>,
-    lower_patterns: Vec<Pattern>,
-}
-
-impl std::fmt::Debug for Matcher {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Matcher")
-            .field("capitalised", &self.capitalised_patterns.len())
-            .field("lower", &self.lower_patterns.len())
-            .finish()
-    }
-}
-
-impl Matcher {
-    fn new(patterns: Vec<Pattern>) -> Matcher {
-        let (lower_patterns, capitalised_patterns): (Vec<Pattern>, Vec<Pattern>) =
-            patterns.into_iter().partition(|p| {
-                !p.text.starts_with(|c: char| {
-                    c.is_ascii_uppercase() || c.is_ascii_digit() || !c.is_ascii()
-                })
-            });
-        let build = |patterns: &[Pattern], start: aho_corasick::StartKind| {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .start_kind(start)
-                .build(patterns.iter().map(|p| p.text.as_str()))
-                .expect("gazetteer patterns build an automaton")
-        };
-        Matcher {
-            capitalised: build(&capitalised_patterns, aho_corasick::StartKind::Anchored),
-            lower: (!lower_patterns.is_empty())
-                .then(|| build(&lower_patterns, aho_corasick::StartKind::Both)),
-            capitalised_patterns,
-            lower_patterns,
-        }
-    }
-}
-
-/// The byte offset of the character after the one at `i`.
-fn next_char_boundary(text: &str, i: usize) -> usize {
-    text[i..]
-        .chars()
-        .next()
-        .map_or(text.len(), |c| i + c.len_utf8())
-}
-
 impl Gazetteer {
     /// Whether `text[start..end]`, found by the (case-sensitive) automaton for
     /// `pattern`, is really a mention: whole words, no false friend (a person,
@@ -904,62 +697,6 @@ impl Gazetteer {
             Err(None)
         }
     }
-}
-
-/// `Axa` for `AXA`: the title-case spelling of a name of 3 to 5 capital
-/// letters, unless that spelling is a given name (`Tim` for `TIM`).
-fn title_case_acronym(name: &str) -> Option<String> {
-    let letters = name.len();
-    if !(3..=5).contains(&letters) || !name.bytes().all(|b| b.is_ascii_uppercase()) {
-        return None;
-    }
-    let title = format!("{}{}", &name[..1], name[1..].to_lowercase());
-    (!false_friends::is_given_name(&title, false)).then_some(title)
-}
-
-/// True for `Bloomberg.com`: a web address, not a mention in running text.
-fn is_domain(text: &str, end: usize, name: &str) -> bool {
-    let mut rest = text[end..].chars();
-    !name.contains('.') && rest.next() == Some('.') && rest.next().is_some_and(char::is_alphabetic)
-}
-
-/// True if the match is not glued to letters or digits on either side.
-fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '@')
-        && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
-}
-
-/// True if the text before `start` ends a sentence or line (or there is none).
-fn starts_sentence(text: &str, start: usize) -> bool {
-    let before =
-        text[..start].trim_end_matches([' ', '\t', '"', '\'', '“', '‘', '(', '•', '-', '*']);
-    match before.chars().next_back() {
-        None => true,
-        Some(c) => matches!(c, '.' | '!' | '?' | '\n' | '\r' | ':' | ';'),
-    }
-}
-
-/// True if the word before `start` (on the same line) is capitalised.
-fn after_capitalised_word(text: &str, start: usize) -> bool {
-    let before = &text[..start];
-    let trimmed = before.trim_end_matches([' ', '\t']);
-    if trimmed.len() == before.len() {
-        return false;
-    }
-    let word = trimmed
-        .rsplit(|c: char| c.is_whitespace())
-        .next()
-        .unwrap_or("");
-    word.chars().next().is_some_and(char::is_uppercase)
-        && word.chars().last().is_some_and(char::is_alphabetic)
-}
-
-/// True if the name is followed by a possessive `'s`.
-fn is_possessive(text: &str, end: usize) -> bool {
-    let rest = &text[end..];
-    rest.starts_with("'s") || rest.starts_with("’s")
 }
 
 #[cfg(test)]

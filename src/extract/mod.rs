@@ -5,6 +5,9 @@ pub mod companies;
 pub mod date;
 pub mod false_friends;
 pub mod header;
+mod match_rules;
+mod name_match;
+mod org_words;
 pub mod orgs;
 pub mod pubdate;
 

@@ -12,8 +12,8 @@
 //! holding the writer's pid) is locked for the whole run.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, Write};
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -21,23 +21,23 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::{Index, IndexWriter, Term};
+use tantivy::{IndexWriter, Term};
 
 use super::companies::USER_COMPANIES_FILE;
-use super::companies::{check_company_file, gazetteer_fingerprint, index_gazetteer};
-use super::meta::{incompatibility, read_meta, write_atomically, write_meta, IndexMeta};
-#[cfg(test)]
-use super::record::FILES_FILE;
+use super::companies::{check_company_file, index_gazetteer};
+use super::folder::{
+    open_for_writing, remove_created_index, share_like_own_files, Opened, WriterLock,
+};
+use super::meta::{read_meta, write_atomically, write_meta, IndexMeta};
 use super::record::{self, FileState, Recorded, RecordedRoot};
-use super::schema::{build_schema, register_analyzers, to_document, Fields};
+use super::roots::{key_is_under, key_of, resolve_roots, Root};
+use super::schema::{to_document, Fields};
 use crate::error::{shown, SearchError};
 use crate::extract::{extract, ExtractContext};
 use crate::ingest::{self, InputFile, RawRecord, RecordSink, Warning, WarningKind};
 
-/// The writer lock file.
-const LOCK_FILE: &str = ".search-writer.lock";
 /// Indexed when no path is given and the index records none.
-const DEFAULT_PATH: &str = "seeds";
+pub(super) const DEFAULT_PATH: &str = "seeds";
 
 /// Settings for [`build_index`].
 #[derive(Debug, Clone)]
@@ -141,196 +141,6 @@ impl BuildObserver for Silent {
     fn start(&self, _: u64, _: u64) {}
     fn file_done(&self, _: u64) {}
     fn warning(&self, _: &Warning) {}
-}
-
-/// Files that tantivy or `search` keep in an index folder.
-fn is_index_file(name: &str) -> bool {
-    const EXTENSIONS: &[&str] = &["idx", "pos", "term", "store", "fast", "fieldnorm", "del"];
-    name == "meta.json"
-        || name == ".managed.json"
-        || name.starts_with(".tantivy-")
-        || name.starts_with("search-")
-        || name
-            .rsplit_once('.')
-            .is_some_and(|(_, ext)| EXTENSIONS.contains(&ext))
-}
-
-/// Files an index folder may hold besides tantivy's and `search`'s own
-/// ([`is_index_file`]): the writer lock, the installed company file, and
-/// half-written temporary files of a killed run.
-fn is_own_file(name: &str) -> bool {
-    is_index_file(name)
-        || name == LOCK_FILE
-        || name == USER_COMPANIES_FILE
-        // tantivy's temporary files (`.tmpXXXXXX`), and ours (`NAME.tmp`).
-        || name.starts_with(".tmp")
-        || name.strip_suffix(".tmp").is_some_and(is_own_file)
-}
-
-/// Holds the writer lock of an index folder until dropped.
-struct WriterLock {
-    _file: File,
-}
-
-/// Takes the writer lock, or says which process holds it.
-fn lock_index(dir: &Path) -> Result<WriterLock, SearchError> {
-    let path = dir.join(LOCK_FILE);
-    let io = |source| SearchError::Io {
-        path: path.clone(),
-        source,
-    };
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(io)?;
-    match file.try_lock() {
-        Ok(()) => {
-            file.set_len(0).map_err(io)?;
-            file.rewind().map_err(io)?;
-            write!(file, "{}", std::process::id()).map_err(io)?;
-            file.flush().map_err(io)?;
-            Ok(WriterLock { _file: file })
-        }
-        Err(std::fs::TryLockError::WouldBlock) => {
-            let mut pid = String::new();
-            let _ = file.read_to_string(&mut pid);
-            let pid = if pid.trim().is_empty() {
-                "unknown".to_string()
-            } else {
-                pid.trim().to_string()
-            };
-            Err(SearchError::Busy {
-                path: dir.to_path_buf(),
-                pid,
-            })
-        }
-        Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
-    }
-}
-
-/// The index folder, opened for writing.
-struct Opened {
-    index: Index,
-    /// This run created the index (so it may remove it again if nothing is written).
-    created: bool,
-    /// What the previous run recorded, if anything.
-    meta: Option<IndexMeta>,
-}
-
-/// Opens the index folder for writing.
-///
-/// * a missing or empty folder gets a new index;
-/// * an index of this version is opened (with `rebuild`, also one of another version,
-///   whose index files, and only those, are replaced);
-/// * an index of another version without `rebuild` is an error asking for `--rebuild`;
-/// * any other non-empty folder is refused, so a mistyped `--index` never
-///   touches a user's files.
-fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Opened, WriterLock), SearchError> {
-    let io = |source| SearchError::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    if dir.exists() && !dir.is_dir() {
-        return Err(SearchError::BadArgument(format!(
-            "{} is a file, not a folder; give a new or empty folder (or an index) with --index",
-            shown(dir)
-        )));
-    }
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let names: Vec<String> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    let meta = read_meta(dir);
-    // A folder `search` made holds only its files (hidden entries of others
-    // count as foreign too): it can be started over even when its metadata
-    // is lost or garbled.
-    let foreign = names.iter().any(|n| !is_own_file(n));
-    if meta.is_none() && foreign {
-        return Err(SearchError::BadArgument(format!(
-            "{} is not empty and is not a search index; give an empty or new folder with --index",
-            shown(dir)
-        )));
-    }
-    let lock = lock_index(dir)?;
-    let has_index_files = names.iter().any(|n| is_index_file(n));
-    let problem = match &meta {
-        Some(m) => incompatibility(m)
-            .or_else(|| {
-                (m.gazetteer != gazetteer_fingerprint())
-                    .then(|| "articles tagged with another company list".to_string())
-            })
-            .map(|found| SearchError::IncompatibleIndex {
-                path: dir.to_path_buf(),
-                found,
-            }),
-        None if has_index_files => Some(SearchError::Damaged {
-            path: dir.to_path_buf(),
-            what: format!("no readable {}", super::META_FILE),
-        }),
-        None => None,
-    };
-    let problem = problem.or_else(|| {
-        (meta.is_some() && dir.join("meta.json").exists())
-            .then(|| super::check::unreadable(dir))
-            .flatten()
-            .map(|what| SearchError::Damaged {
-                path: dir.to_path_buf(),
-                what,
-            })
-    });
-    match problem {
-        Some(err) if !rebuild => return Err(err),
-        None if meta.is_some() && dir.join("meta.json").exists() => {
-            let index = Index::open_in_dir(dir)?;
-            register_analyzers(&index);
-            let opened = Opened {
-                index,
-                created: false,
-                meta: meta.clone(),
-            };
-            return Ok((opened, lock));
-        }
-        _ => {
-            // Start over: only the index's own files go.
-            for name in names
-                .iter()
-                .filter(|n| is_index_file(n) && n.as_str() != LOCK_FILE)
-            {
-                let path = dir.join(name);
-                if path.is_file() {
-                    std::fs::remove_file(&path)
-                        .map_err(|source| SearchError::Io { path, source })?;
-                }
-            }
-        }
-    }
-    let index = Index::create_in_dir(dir, build_schema())?;
-    write_meta(dir, &IndexMeta::new(&[], 0))?;
-    register_analyzers(&index);
-    let opened = Opened {
-        index,
-        created: true,
-        meta: None,
-    };
-    Ok((opened, lock))
-}
-
-/// Removes the files of an index this run created and left empty.
-fn remove_created_index(dir: &Path) {
-    let _ = std::fs::remove_file(dir.join(USER_COMPANIES_FILE));
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.filter_map(Result::ok) {
-            if is_index_file(&entry.file_name().to_string_lossy()) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
-    }
-    let _ = std::fs::remove_dir(dir);
 }
 
 /// xxh3 of a file's bytes, read in large blocks.
@@ -816,152 +626,10 @@ fn commit_and_record(
     Ok(())
 }
 
-/// Gives tantivy's `meta.json` and `.managed.json` (which it writes through
-/// temporary files created 0600) the permissions of the files `search`
-/// creates itself, which follow the user's umask: an index another user may
-/// read is readable whole.
-fn share_like_own_files(dir: &Path) -> Result<(), SearchError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let own = dir.join(super::META_FILE);
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| SearchError::Io { path, source }
-        };
-        let mode = std::fs::metadata(&own)
-            .map_err(io(&own))?
-            .permissions()
-            .mode()
-            & 0o777;
-        for name in ["meta.json", ".managed.json"] {
-            let path = dir.join(name);
-            let Ok(meta) = std::fs::metadata(&path) else {
-                continue;
-            };
-            if meta.permissions().mode() & 0o777 != mode {
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))
-                    .map_err(io(&path))?;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
-}
-
 /// The error for paths that hold no article.
 fn nothing_to_index(paths: &[PathBuf]) -> SearchError {
     let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     SearchError::NothingToIndex(shown.join(", "))
-}
-
-/// One path a run indexes.
-#[derive(Debug, Clone)]
-struct Root {
-    /// Where it is walked.
-    walk: PathBuf,
-    /// What the keys of its files start with: the path as the user first gave
-    /// it, so that keys stay the same whichever folder a re-run starts in.
-    key_root: PathBuf,
-    /// Its canonical absolute path.
-    absolute: String,
-    /// Named on this run's command line (or the default): a missing one is an error.
-    named: bool,
-    /// Why a recorded path gives no file (vanished, empty), if it does not.
-    vanished: Option<String>,
-}
-
-impl Root {
-    /// A path named on the command line.
-    fn named(path: &Path) -> Root {
-        Root {
-            walk: path.to_path_buf(),
-            key_root: path.to_path_buf(),
-            absolute: absolute(path),
-            named: true,
-            vanished: None,
-        }
-    }
-
-    fn recorded(&self) -> RecordedRoot {
-        RecordedRoot {
-            given: ingest::path_key(&self.key_root),
-            absolute: self.absolute.clone(),
-        }
-    }
-}
-
-/// A path's canonical absolute form, or the path joined to the current folder
-/// when it cannot be resolved.
-fn absolute(path: &Path) -> String {
-    let resolved = path
-        .canonicalize()
-        .or_else(|_| std::path::absolute(path))
-        .unwrap_or_else(|_| path.to_path_buf());
-    resolved.display().to_string()
-}
-
-/// The paths to index: as given, else those the last commit was built from
-/// (at their absolute paths), else `seeds`.
-fn resolve_roots(opts: &BuildOptions) -> Vec<Root> {
-    if !opts.paths.is_empty() {
-        return opts.paths.iter().map(|p| Root::named(p)).collect();
-    }
-    let recorded = record::payload_in(&opts.index_dir)
-        .map(|p| p.roots)
-        .or_else(|| read_meta(&opts.index_dir).map(|m| m.roots))
-        .filter(|r| !r.is_empty());
-    if let Some(roots) = recorded {
-        return roots
-            .into_iter()
-            .map(|r| Root {
-                walk: PathBuf::from(&r.absolute),
-                key_root: PathBuf::from(&r.given),
-                absolute: r.absolute,
-                named: false,
-                vanished: None,
-            })
-            .collect();
-    }
-    // An index of an older version records the paths as given.
-    let legacy = read_meta(&opts.index_dir)
-        .map(|m| m.paths)
-        .filter(|p| !p.is_empty());
-    match legacy {
-        Some(paths) => paths
-            .iter()
-            .map(|p| Root {
-                named: false,
-                ..Root::named(Path::new(p))
-            })
-            .collect(),
-        None => vec![Root::named(Path::new(DEFAULT_PATH))],
-    }
-}
-
-/// The key of a file found under one of `roots`: the root's key followed by
-/// the file's path inside it.
-fn key_of(roots: &[Root], path: &Path) -> String {
-    let root = roots
-        .iter()
-        .filter(|r| r.walk != r.key_root)
-        .find_map(|r| path.strip_prefix(&r.walk).ok().map(|rest| (r, rest)));
-    match root {
-        Some((r, rest)) if rest.as_os_str().is_empty() => ingest::path_key(&r.key_root),
-        Some((r, rest)) => ingest::path_key(&r.key_root.join(rest)),
-        None => ingest::path_key(path),
-    }
-}
-
-/// True if `key` is the key of `root` or of a file inside it.
-fn key_is_under(key: &str, root: &Path) -> bool {
-    let root = ingest::path_key(root);
-    let root = root.trim_end_matches('/');
-    key == root
-        || key
-            .strip_prefix(root)
-            .is_some_and(|rest| rest.starts_with('/') || root.is_empty())
 }
 
 /// Smallest and largest writer memory per thread that tantivy accepts.
@@ -992,82 +660,5 @@ mod tests {
         assert_eq!(writer_budget(64, 32 << 20), (2, 2 * ((32 << 20) / 2)));
         assert_eq!(writer_budget(1, 16384 << 20), (1, 4_000_000_000));
         assert_eq!(writer_budget(8, 1), (1, 15_000_000));
-    }
-
-    #[test]
-    fn index_files_are_recognised() {
-        for name in [
-            "meta.json",
-            ".managed.json",
-            ".tantivy-writer.lock",
-            "ab12.idx",
-            "ab12.store",
-            crate::index::META_FILE,
-            FILES_FILE,
-        ] {
-            assert!(is_index_file(name), "{name}");
-        }
-        for name in ["notes.txt", "article.json", "feed.jsonl"] {
-            assert!(!is_index_file(name), "{name}");
-        }
-    }
-
-    #[test]
-    fn recorded_roots_key_their_files_as_first_given() {
-        let root = Root {
-            walk: PathBuf::from("/data/news"),
-            key_root: PathBuf::from("news"),
-            absolute: "/data/news".to_string(),
-            named: false,
-            vanished: None,
-        };
-        let roots = [root];
-        assert_eq!(
-            key_of(&roots, Path::new("/data/news/a/b.txt")),
-            "news/a/b.txt"
-        );
-        assert_eq!(
-            key_of(&roots, Path::new("/elsewhere/c.txt")),
-            "/elsewhere/c.txt"
-        );
-        let file = Root {
-            walk: PathBuf::from("/data/feed.jsonl"),
-            key_root: PathBuf::from("feed.jsonl"),
-            ..roots[0].clone()
-        };
-        assert_eq!(key_of(&[file], Path::new("/data/feed.jsonl")), "feed.jsonl");
-        assert!(key_is_under("news/a.txt", Path::new("news")));
-        assert!(key_is_under("news", Path::new("news")));
-        assert!(!key_is_under("newsroom/a.txt", Path::new("news")));
-        assert!(key_is_under("news/a.txt", Path::new("news/")));
-    }
-
-    #[test]
-    fn own_files_and_foreign_ones() {
-        for name in [
-            LOCK_FILE,
-            USER_COMPANIES_FILE,
-            "search-meta.json.tmp",
-            ".tmpAbC12",
-        ] {
-            assert!(is_own_file(name), "{name}");
-        }
-        for name in [".git", "notes.txt", ".DS_Store"] {
-            assert!(!is_own_file(name), "{name}");
-        }
-    }
-
-    #[test]
-    fn second_writer_is_told_who_holds_the_lock() {
-        let dir = tempfile::tempdir().unwrap();
-        let held = lock_index(dir.path()).unwrap();
-        let err = lock_index(dir.path()).err().unwrap();
-        assert!(
-            err.to_string()
-                .contains(&format!("(pid {})", std::process::id())),
-            "{err}"
-        );
-        drop(held);
-        assert!(lock_index(dir.path()).is_ok());
     }
 }

@@ -31,9 +31,11 @@ mod build;
 mod check;
 mod companies;
 pub mod facet_file;
+mod folder;
 mod meta;
 mod open;
 mod record;
+mod roots;
 mod schema;
 mod stem;
 
