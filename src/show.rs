@@ -7,12 +7,12 @@ use anstyle::{AnsiColor, Effects, Style};
 use serde::Serialize;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{TantivyDocument, Term};
 
 use crate::article::DateSource;
 use crate::error::SearchError;
-use crate::index::{Fields, SearchIndex};
+use crate::index::{Fields, SearchIndex, Stored};
 use crate::text::sanitize_for_terminal;
 
 const TITLE: Style = Style::new().effects(Effects::BOLD);
@@ -95,32 +95,19 @@ pub fn find(idx: &SearchIndex, key: &str) -> Result<(MatchedBy, Vec<StoredArticl
 }
 
 fn stored(doc: &TantivyDocument, f: &Fields) -> StoredArticle {
-    let text = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    let all = |field| {
-        doc.get_all(field)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
-    };
+    let s = Stored::new(doc, f);
     StoredArticle {
-        id: text(f.id).unwrap_or_default(),
-        path: text(f.path).unwrap_or_default(),
-        title: text(f.title).unwrap_or_default(),
-        date: text(f.date),
-        year: doc
-            .get_first(f.year)
-            .and_then(|v| v.as_u64())
-            .filter(|&y| y > 0)
-            .map(|y| y as u16),
-        date_source: DateSource::parse(&text(f.date_source).unwrap_or_default()),
-        companies: all(f.company),
-        detected_companies: all(f.company_detected),
-        url: text(f.url),
-        source: text(f.source),
-        text: text(f.text).unwrap_or_default(),
+        id: s.text_or_empty(f.id),
+        path: s.text_or_empty(f.path),
+        title: s.text_or_empty(f.title),
+        date: s.text(f.date),
+        year: s.year(),
+        date_source: s.date_source(),
+        companies: s.all(f.company),
+        detected_companies: s.all(f.company_detected),
+        url: s.text(f.url),
+        source: s.text(f.source),
+        text: s.text_or_empty(f.text),
     }
 }
 

@@ -25,12 +25,11 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::query::Weight;
-use tantivy::schema::Value;
 use tantivy::{DocSet, Searcher, TantivyDocument, TERMINATED};
 
 use crate::article::DateSource;
 use crate::error::SearchError;
-use crate::index::{Fields, SearchIndex};
+use crate::index::{Fields, SearchIndex, Stored};
 use crate::query::{AppliedFilters, QueryRequest};
 
 /// Where the articles go.
@@ -154,32 +153,19 @@ pub struct StoredArticle {
 impl StoredArticle {
     /// Reads the stored fields of a document.
     pub fn from_doc(doc: &TantivyDocument, f: &Fields) -> StoredArticle {
-        let text = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
-        let all = |field| {
-            doc.get_all(field)
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        };
+        let s = Stored::new(doc, f);
         StoredArticle {
-            id: text(f.id).unwrap_or_default(),
-            path: text(f.path).unwrap_or_default(),
-            title: text(f.title).unwrap_or_default(),
-            body: text(f.text).unwrap_or_default(),
-            companies: all(f.company),
-            detected_companies: all(f.company_detected),
-            year: doc
-                .get_first(f.year)
-                .and_then(|v| v.as_u64())
-                .filter(|&y| y > 0)
-                .and_then(|y| u16::try_from(y).ok()),
-            date: text(f.date).and_then(|d| d.parse().ok()),
-            date_source: DateSource::parse(&text(f.date_source).unwrap_or_default()),
-            url: text(f.url),
-            source: text(f.source),
+            id: s.text_or_empty(f.id),
+            path: s.text_or_empty(f.path),
+            title: s.text_or_empty(f.title),
+            body: s.text_or_empty(f.text),
+            companies: s.all(f.company),
+            detected_companies: s.all(f.company_detected),
+            year: s.year(),
+            date: s.text(f.date).and_then(|d| d.parse().ok()),
+            date_source: s.date_source(),
+            url: s.text(f.url),
+            source: s.text(f.source),
         }
     }
 

@@ -210,3 +210,55 @@ pub fn to_document(article: &Article, f: &Fields) -> TantivyDocument {
     }
     doc
 }
+
+/// The stored values of one document, read by field: what hits, `search
+/// show`, `search export` and `/api/articles` all read.
+pub struct Stored<'a> {
+    doc: &'a TantivyDocument,
+    f: &'a Fields,
+}
+
+impl<'a> Stored<'a> {
+    /// The stored values of `doc`, whose fields are `f`.
+    pub fn new(doc: &'a TantivyDocument, f: &'a Fields) -> Stored<'a> {
+        Stored { doc, f }
+    }
+
+    /// The first text value of `field`, if any.
+    pub fn text(&self, field: Field) -> Option<String> {
+        use tantivy::schema::Value;
+        self.doc
+            .get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    }
+
+    /// The first text value of `field`, or an empty string.
+    pub fn text_or_empty(&self, field: Field) -> String {
+        self.text(field).unwrap_or_default()
+    }
+
+    /// Every text value of `field` (companies).
+    pub fn all(&self, field: Field) -> Vec<String> {
+        use tantivy::schema::Value;
+        self.doc
+            .get_all(field)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    }
+
+    /// The publication year, when known (0 is stored for unknown).
+    pub fn year(&self) -> Option<u16> {
+        use tantivy::schema::Value;
+        self.doc
+            .get_first(self.f.year)
+            .and_then(|v| v.as_u64())
+            .filter(|&y| y > 0)
+            .and_then(|y| u16::try_from(y).ok())
+    }
+
+    /// Where the date came from.
+    pub fn date_source(&self) -> crate::article::DateSource {
+        crate::article::DateSource::parse(&self.text_or_empty(self.f.date_source))
+    }
+}

@@ -1,13 +1,11 @@
 //! Hits as shown: the stored fields of each article found, with its snippet.
 
-use tantivy::schema::Value;
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
 
 use super::compiled::{bm25_part, Marks};
 use super::request::Hit;
-use crate::article::DateSource;
 use crate::error::SearchError;
-use crate::index::{Fields, SearchIndex};
+use crate::index::{Fields, SearchIndex, Stored};
 use crate::snippet::SnippetMaker;
 
 /// The hits for `top` (score and address, best first), ranked from
@@ -41,36 +39,21 @@ fn make_hit(
     score: Option<f32>,
     snippets: Option<&SnippetMaker>,
 ) -> Hit {
-    let text = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    let body = text(f.text).unwrap_or_default();
+    let s = Stored::new(doc, f);
+    let body = s.text_or_empty(f.text);
     let snippet = snippets.map_or_else(|| crate::snippet::lead(&body), |m| m.make(&body));
-    let year = doc
-        .get_first(f.year)
-        .and_then(|v| v.as_u64())
-        .filter(|&y| y > 0)
-        .map(|y| y as u16);
     Hit {
         rank,
-        id: text(f.id).unwrap_or_default(),
-        path: crate::ingest::key_display(&text(f.path).unwrap_or_default()).into_owned(),
-        title: text(f.title).unwrap_or_default(),
-        date: text(f.date),
-        date_source: DateSource::parse(&text(f.date_source).unwrap_or_default()),
-        year,
-        companies: doc
-            .get_all(f.company)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        detected_companies: doc
-            .get_all(f.company_detected)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
+        id: s.text_or_empty(f.id),
+        path: s.text_or_empty(f.path),
+        title: s.text_or_empty(f.title),
+        date: s.text(f.date),
+        date_source: s.date_source(),
+        year: s.year(),
+        companies: s.all(f.company),
+        detected_companies: s.all(f.company_detected),
         score,
         snippet,
-        url: text(f.url),
+        url: s.text(f.url),
     }
 }

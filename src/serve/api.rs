@@ -16,13 +16,13 @@ use axum::routing::get;
 use axum::Router;
 use serde::Serialize;
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{TantivyDocument, Term};
 
 use super::{json_error, AppState, MAX_BODY_BYTES, MAX_URI_BYTES};
 use crate::article::DateSource;
 use crate::error::SearchError;
-use crate::index::SearchIndex;
+use crate::index::{SearchIndex, Stored};
 use crate::output::{self, Facet, FacetsJson};
 use crate::query::{run_query, DateBound, MatchMode, QueryRequest, SortOrder};
 
@@ -401,7 +401,7 @@ pub struct ArticleJson {
     pub title: String,
     /// `YYYY-MM-DD`, when the day is known.
     pub date: Option<String>,
-    /// How the date was found: `explicit`, `inferred` or `unknown`.
+    /// How the date was found: `explicit`, `metadata`, `path`, `inferred` or `unknown`.
     pub date_source: DateSource,
     /// The year, when known.
     pub year: Option<u16>,
@@ -468,18 +468,9 @@ fn find_article(idx: &SearchIndex, id: &str, q: &str) -> Result<ArticleJson, Api
         });
     };
     let doc: TantivyDocument = searcher.doc(*address).map_err(SearchError::from)?;
-    let text = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    let all = |field| {
-        doc.get_all(field)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect::<Vec<_>>()
-    };
-    let title = text(f.title).unwrap_or_default();
-    let body = text(f.text).unwrap_or_default();
+    let s = Stored::new(&doc, &f);
+    let title = s.text_or_empty(f.title);
+    let body = s.text_or_empty(f.text);
     let marker = if q.trim().is_empty() {
         None
     } else {
@@ -490,19 +481,15 @@ fn find_article(idx: &SearchIndex, id: &str, q: &str) -> Result<ArticleJson, Api
         None => (Vec::new(), Vec::new()),
     };
     Ok(ArticleJson {
-        id: text(f.id).unwrap_or_default(),
-        path: text(f.path).unwrap_or_default(),
-        date: text(f.date),
-        date_source: DateSource::parse(&text(f.date_source).unwrap_or_default()),
-        year: doc
-            .get_first(f.year)
-            .and_then(|v| v.as_u64())
-            .filter(|&y| y > 0)
-            .map(|y| y as u16),
-        companies: all(f.company),
-        detected_companies: all(f.company_detected),
-        url: text(f.url),
-        source: text(f.source),
+        id: s.text_or_empty(f.id),
+        path: s.text_or_empty(f.path),
+        date: s.text(f.date),
+        date_source: s.date_source(),
+        year: s.year(),
+        companies: s.all(f.company),
+        detected_companies: s.all(f.company_detected),
+        url: s.text(f.url),
+        source: s.text(f.source),
         title,
         text: body,
         title_highlights,
