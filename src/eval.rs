@@ -64,6 +64,32 @@ impl RecordSink for Collect {
     fn warn(&self, _: Warning) {}
 }
 
+/// The records of a labelled article's file, read as `search index` reads
+/// it: `seeds/...` paths under `repo_root`, the others under `corpus_root`.
+/// `None` when the file is not there (the caller counts it as missing).
+pub(crate) fn read_labelled(
+    path: &str,
+    repo_root: &Path,
+    corpus_root: &Path,
+) -> Option<Vec<RawRecord>> {
+    let file: PathBuf = if path.starts_with("seeds/") {
+        repo_root.join(path)
+    } else {
+        corpus_root.join(path)
+    };
+    if !file.is_file() {
+        return None;
+    }
+    let input = InputFile {
+        kind: FileKind::from_path(&file).unwrap_or(FileKind::Text),
+        size: 0,
+        path: file,
+    };
+    let sink = Collect(Mutex::new(Vec::new()));
+    ingest::read_file(&input, &sink);
+    Some(sink.0.into_inner().expect("lock"))
+}
+
 /// How many articles of a labels file are read from the corpus folder (all
 /// but those under `seeds/`, which are in the repository).
 pub fn labels_outside_repo(labels: &Path) -> Result<usize, SearchError> {
@@ -135,27 +161,15 @@ pub fn eval_companies(
             .filter(|n| !n.is_empty())
             .map(canonical)
             .collect();
-        let file: PathBuf = if path.starts_with("seeds/") {
-            repo_root.join(path)
-        } else {
-            corpus_root.join(path)
-        };
-        if !file.is_file() {
+        let Some(records) = read_labelled(path, repo_root, corpus_root) else {
             eval.missing_files.push(path.to_string());
             continue;
-        }
-        let input = InputFile {
-            kind: FileKind::from_path(&file).unwrap_or(FileKind::Text),
-            size: 0,
-            path: file,
         };
-        let sink = Collect(Mutex::new(Vec::new()));
-        ingest::read_file(&input, &sink);
         let mut found = BTreeSet::new();
         // One firm under two names (`Baikal` and `Baikal Finance Group`) is
         // shown twice: the second name is a false hit.
         let mut twice = Vec::new();
-        for record in sink.0.into_inner().expect("lock") {
+        for record in records {
             let (article, _) = extract(record, &ctx);
             for name in &article.companies {
                 if !found.insert(canonical(name)) {

@@ -13,15 +13,13 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
 use serde::Serialize;
 
 use crate::error::SearchError;
 use crate::extract::companies::Gazetteer;
 use crate::extract::{extract, ExtractContext};
-use crate::ingest::{self, FileKind, InputFile, RawRecord, RecordSink, Warning};
 
 /// The comparison for one article.
 #[derive(Debug, Clone, Serialize)]
@@ -75,15 +73,6 @@ pub struct YearEval {
     pub details: Vec<YearCheck>,
 }
 
-struct Collect(Mutex<Vec<RawRecord>>);
-
-impl RecordSink for Collect {
-    fn record(&self, record: RawRecord) {
-        self.0.lock().expect("lock").push(record);
-    }
-    fn warn(&self, _: Warning) {}
-}
-
 /// Compares the year extracted from each labelled article with its label.
 /// `repo_root` resolves `seeds/...` paths, `corpus_root` the others.
 pub fn eval_dates(
@@ -129,27 +118,12 @@ pub fn eval_dates(
                 ))
             })?)
         };
-        let file: PathBuf = if path.starts_with("seeds/") {
-            repo_root.join(path)
-        } else {
-            corpus_root.join(path)
-        };
-        if !file.is_file() {
+        let Some(records) = crate::eval::read_labelled(path, repo_root, corpus_root) else {
             eval.missing_files.push(path.to_string());
             continue;
-        }
-        let input = InputFile {
-            kind: FileKind::from_path(&file).unwrap_or(FileKind::Text),
-            size: 0,
-            path: file,
         };
-        let sink = Collect(Mutex::new(Vec::new()));
-        ingest::read_file(&input, &sink);
         // One article per labelled file; a file of several takes the first.
-        let date = sink
-            .0
-            .into_inner()
-            .expect("lock")
+        let date = records
             .into_iter()
             .next()
             .map(|record| extract(record, &ctx).0.date);
