@@ -150,6 +150,33 @@ fn build(
     }
 }
 
+/// The date a pattern's captures spell, checked (a named month must be
+/// capitalised). The weekday is checked against the date for named months,
+/// and for numeric dates too when `numeric_weekday` is set.
+fn written_date(
+    c: &regex::Captures<'_>,
+    shape: &Shape,
+    numeric_weekday: bool,
+) -> Option<WrittenDate> {
+    let weekday = c.name("wd").and_then(|w| weekday_number(w.as_str()));
+    let year = c.name("y").map(|y| y.as_str());
+    match shape {
+        Shape::Numeric => build(
+            year,
+            c["m"].parse().ok()?,
+            &c["d"],
+            weekday.filter(|_| numeric_weekday),
+        ),
+        Shape::Named => {
+            let month = &c["mon"];
+            if !month.starts_with(|ch: char| ch.is_uppercase()) {
+                return None;
+            }
+            build(year, month_number(month)?, &c["d"], weekday)
+        }
+    }
+}
+
 /// Finds a date at the start of `line` (after an optional label such as
 /// `Published`, `Updated` or `date`, and an optional weekday).
 ///
@@ -163,27 +190,7 @@ pub fn leading_date(line: &str) -> Option<(WrittenDate, usize)> {
         let Some(c) = regex.captures(line) else {
             continue;
         };
-        let weekday = c.name("wd").and_then(|w| weekday_number(w.as_str()));
-        let date = match shape {
-            Shape::Numeric => build(
-                c.name("y").map(|y| y.as_str()),
-                c["m"].parse().ok()?,
-                &c["d"],
-                weekday,
-            ),
-            Shape::Named => {
-                let month = &c["mon"];
-                if !month.starts_with(|ch: char| ch.is_uppercase()) {
-                    return None;
-                }
-                build(
-                    c.name("y").map(|y| y.as_str()),
-                    month_number(month)?,
-                    &c["d"],
-                    weekday,
-                )
-            }
-        }?;
+        let date = written_date(&c, shape, true)?;
         let end = c.get(0).map_or(0, |m| m.end());
         let rest = &line[end..];
         let skip = AFTER_DATE.find(rest).map_or(0, |m| m.end());
@@ -255,26 +262,7 @@ pub fn dateline(line: &str) -> Option<(WrittenDate, usize)> {
         if c.name("label").is_some() {
             return None;
         }
-        let date = match shape {
-            Shape::Numeric => build(
-                c.name("y").map(|y| y.as_str()),
-                c["m"].parse().ok()?,
-                &c["d"],
-                None,
-            ),
-            Shape::Named => {
-                let month = &c["mon"];
-                if !month.starts_with(|ch: char| ch.is_uppercase()) {
-                    return None;
-                }
-                build(
-                    c.name("y").map(|y| y.as_str()),
-                    month_number(month)?,
-                    &c["d"],
-                    c.name("wd").and_then(|w| weekday_number(w.as_str())),
-                )
-            }
-        }?;
+        let date = written_date(&c, shape, false)?;
         Some((date, c.get(0)?.end()))
     })?;
     let end = DATELINE_END.find(&rest[date_end..])?;
