@@ -174,6 +174,13 @@ fn a_weekday_date_is_checked_against_the_years_named() {
                 "Party sets date for third vote\n\nThe vote on Saturday 20 November follows \
                  2004 and looks to 2010.\n",
             ),
+            // The one year that fits is named, but in another paragraph, for
+            // another event: unknown.
+            (
+                "vote4.txt",
+                "Party sets date for fourth vote\n\nThe party was founded in 2004.\n\nThe \
+                 vote is on Saturday 20 November.\n",
+            ),
         ],
     );
     assert_eq!(
@@ -182,6 +189,7 @@ fn a_weekday_date_is_checked_against_the_years_named() {
     );
     assert_eq!(date_of(&hits, "vote2.txt").2, "unknown");
     assert_eq!(date_of(&hits, "vote3.txt").2, "unknown");
+    assert_eq!(date_of(&hits, "vote4.txt").2, "unknown");
 }
 
 #[test]

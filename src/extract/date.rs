@@ -329,6 +329,36 @@ pub fn weekday_dates(text: &str) -> Vec<(i8, i8, Weekday)> {
         .collect()
 }
 
+/// The paragraphs of `text`: runs of lines between blank lines.
+pub fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
+    static BLANK_LINE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\n(?:[ \t\r\f\v]*\n)+").expect("valid regex"));
+    BLANK_LINE.split(text).filter(|p| !p.trim().is_empty())
+}
+
+/// The weekday dates of `text` (as [`weekday_dates`] finds them), with the
+/// years named in the paragraphs that hold them: a year corroborates a
+/// weekday date only when they are written together, not when the article
+/// names it elsewhere for another event (`convicted in 1993`, and a
+/// programme `on Sunday, 12 December` ten paragraphs later).
+pub fn weekday_dates_and_their_years(
+    text: &str,
+    max_year: i16,
+) -> (Vec<(i8, i8, Weekday)>, Vec<i16>) {
+    let mut dates = Vec::new();
+    let mut years = Vec::new();
+    for paragraph in paragraphs(text) {
+        let here = weekday_dates(paragraph);
+        if !here.is_empty() {
+            dates.extend(here);
+            years.extend(years_mentioned(paragraph, max_year));
+        }
+    }
+    years.sort_unstable();
+    years.dedup();
+    (dates, years)
+}
+
 /// A time of day written as four digits (`at 2005 GMT`, `1800 hrs`).
 static CLOCK_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:GMT|BST|UTC|CET|CEST|EST|EDT|CST|CDT|PST|PDT|ET|PT|IST|JST|hrs|hours|h)\b")
@@ -371,6 +401,21 @@ mod tests {
 
     fn full(y: i16, m: i8, d: i8) -> WrittenDate {
         WrittenDate::Full(date(y, m, d))
+    }
+
+    #[test]
+    fn weekday_dates_keep_the_years_of_their_own_paragraphs() {
+        let text = "Convicted in 1993, he was freed.\n\nThe film is on Sunday, 12 December, \
+                    a year after 2003.\n \nThe 1979 campaign.";
+        let (dates, years) = weekday_dates_and_their_years(text, 2026);
+        assert_eq!(dates, vec![(12, 12, Weekday::Sunday)]);
+        assert_eq!(years, vec![2003]);
+        let (dates, years) = weekday_dates_and_their_years("No weekday in 2004.", 2026);
+        assert!(dates.is_empty() && years.is_empty());
+        assert_eq!(
+            paragraphs("a\nb\n\n\nc\n").collect::<Vec<_>>(),
+            ["a\nb", "c\n"]
+        );
     }
 
     #[test]

@@ -21,9 +21,11 @@
 //!   weekday and no year (`on Saturday 20 November`). A year fits when every
 //!   such date of the article falls on its weekday in that year (checked with
 //!   jiff); the years that fit recur every 5, 6 or 11 years, so one of them
-//!   must also be corroborated: the article names it. The year is taken when
-//!   exactly one year named by the article (up to this year) fits all of its
-//!   weekday dates; otherwise, or when the dates contradict each other, the
+//!   must also be corroborated: the article names it in the same paragraph
+//!   as a weekday date (a year named elsewhere is another event's: `convicted
+//!   in 1993`, and a programme `on Sunday, 12 December` further down). The
+//!   year is taken when exactly one year so named (up to this year) fits all
+//!   of its weekday dates; otherwise, or when the dates contradict each other, the
 //!   year stays unknown. Only the year is kept (the weekday dates are of the
 //!   week, not necessarily the day, of publication). Dates that carry their
 //!   year in running text (`Wednesday, August 21, 2024`, often a photo caption)
@@ -164,14 +166,22 @@ pub fn resolve(evidence: Evidence, path: &str, title: &str, body: &str, today: D
         });
     // Lazily: most articles never need it.
     let weekday = |extra: Option<(i8, i8, Weekday)>| {
-        let mut dates = date::weekday_dates(title);
-        dates.extend(date::weekday_dates(body));
-        dates.extend(extra);
+        let (mut dates, mut mentioned) = date::weekday_dates_and_their_years(title, today.year());
+        let (in_body, body_years) = date::weekday_dates_and_their_years(body, today.year());
+        dates.extend(in_body);
+        mentioned.extend(body_years);
+        if let Some(header_date) = extra {
+            // The header's own weekday date: the years of the title and the
+            // first paragraph, where the header is.
+            dates.push(header_date);
+            mentioned.extend(date::years_mentioned(title, today.year()));
+            if let Some(first) = date::paragraphs(body).next() {
+                mentioned.extend(date::years_mentioned(first, today.year()));
+            }
+        }
         if dates.is_empty() {
             return None;
         }
-        let mut mentioned = date::years_mentioned(title, today.year());
-        mentioned.extend(date::years_mentioned(body, today.year()));
         mentioned.sort_unstable();
         mentioned.dedup();
         weekday_year(&dates, &mentioned, today)
