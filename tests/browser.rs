@@ -449,6 +449,49 @@ async fn page_steps(c: Client, url: String) {
         .unwrap();
     assert_eq!(sort, "date");
 
+    // The counting rule's other articles, one click away (`match=any`).
+    c.goto(&format!("{url}/?q=office+layoffs")).await.unwrap();
+    let all = shows(&c, &url, "q=office+layoffs").await;
+    let partial = all["partial"].as_u64().unwrap();
+    assert!(partial > 0, "{all}");
+    let more = c
+        .find(Locator::XPath(&format!(
+            "//p[@id='status']/a[contains(., '{partial} more article')]"
+        )))
+        .await
+        .unwrap();
+    more.click().await.unwrap();
+    let any = shows(&c, &url, "q=office+layoffs&match=any").await;
+    assert_eq!(
+        any["total"].as_u64().unwrap(),
+        all["total"].as_u64().unwrap() + partial
+    );
+
+    // A typo: the page says what it searched for, and searches as typed on a click.
+    c.goto(&format!("{url}/?q=officce")).await.unwrap();
+    let corrected = shows(&c, &url, "q=officce").await;
+    assert!(!corrected["corrections"].as_array().unwrap().is_empty());
+    wait_for(
+        &c,
+        "the correction note",
+        "const n = document.getElementById('corrections'); return !n.hidden && n.textContent.startsWith('Showing results for')",
+    )
+    .await;
+    c.find(Locator::Css("#corrections a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let typed = shows(&c, &url, "q=officce&exact=true").await;
+    assert_eq!(typed["total"], 0);
+    wait_for(
+        &c,
+        "the note gone",
+        "return document.getElementById('corrections').hidden",
+    )
+    .await;
+
     // A phone-sized window: nothing wider than the screen.
     c.set_window_size(390, 844).await.unwrap();
     let fits = wait_for(

@@ -23,6 +23,9 @@ function readState() {
     since: p.get("since") || "",
     until: p.get("until") || "",
     sort: p.get("sort") === "date" ? "date" : "relevance",
+    // Counting rule and typo tolerance, as `--match any` and `--exact`.
+    match: p.get("match") === "any" ? "any" : "all",
+    exact: p.get("exact") === "true",
     offset: num("offset", 0),
     limit: Math.min(num("limit", PAGE_SIZE) || PAGE_SIZE, 100),
     id: p.get("id") || "",
@@ -41,6 +44,8 @@ function params(state, omit = []) {
     if (state.until) p.set("until", state.until);
   }
   if (state.sort !== "relevance" && !skip.has("sort")) p.set("sort", state.sort);
+  if (state.match === "any") p.set("match", "any");
+  if (state.exact) p.set("exact", "true");
   if (state.offset && !skip.has("offset")) p.set("offset", String(state.offset));
   if (state.limit !== PAGE_SIZE && !skip.has("limit")) p.set("limit", String(state.limit));
   if (state.id && !skip.has("id")) p.set("id", state.id);
@@ -154,9 +159,41 @@ function plural(n, word) {
 
 function drawStatus(r) {
   const from = r.hits.length ? `, ${r.offset + 1}–${r.offset + r.hits.length} shown` : "";
-  let text = `${plural(r.total, "article")}${from} · ${r.took_ms} ms`;
+  const what = r.match === "all" && r.partial ? " with all the words" : "";
+  let text = `${plural(r.total, "article")}${what}${from} · ${r.took_ms} ms`;
   if (r.warnings && r.warnings.length) text += " · " + r.warnings.join("; ");
-  $("status").textContent = text;
+  const status = $("status");
+  status.replaceChildren(document.createTextNode(text));
+  // The others the counting rule left out, one click away (as `--match any`).
+  if (r.match === "all" && r.partial) {
+    status.appendChild(document.createTextNode(" · "));
+    status.appendChild(link(`${plural(r.partial, "more article")} with some of them`, { match: "any" }));
+  }
+  drawCorrections(r.corrections || []);
+}
+
+/** A link to the current state changed by `change`, followed without a reload. */
+function link(text, change) {
+  const next = { ...state, ...change, offset: 0, id: "" };
+  const a = el("a", "", text);
+  a.href = pageUrl(next);
+  a.addEventListener("click", (e) => {
+    e.preventDefault();
+    go(next);
+  });
+  return a;
+}
+
+/** "Showing results for microsoft", with the way back to the words as typed. */
+function drawCorrections(corrections) {
+  const note = $("corrections");
+  note.replaceChildren();
+  note.hidden = corrections.length === 0;
+  if (note.hidden) return;
+  const to = corrections.map((c) => c.to).join(", ");
+  const from = corrections.map((c) => c.from).join(", ");
+  note.appendChild(document.createTextNode(`Showing results for ${to}. `));
+  note.appendChild(link(`Search for ${from} as typed`, { exact: true }));
 }
 
 /** Appends `text` to `parent` with the `[start, end)` character ranges in <mark>. */
@@ -463,7 +500,7 @@ function searchTyped() {
   if (q === state.q && !state.id) return;
   const replace = typingEntry;
   typingEntry = true;
-  go({ ...state, q, offset: 0, id: "" }, { replace });
+  go({ ...state, q, match: "all", exact: false, offset: 0, id: "" }, { replace });
 }
 $("q").addEventListener("input", () => {
   clearTimeout(timer);
@@ -484,7 +521,7 @@ $("home").addEventListener("click", (ev) => {
   ev.preventDefault();
   typingEntry = false;
   $("q").value = "";
-  go({ q: "", company: [], year: "", since: "", until: "", sort: "relevance", offset: 0, limit: PAGE_SIZE, id: "" });
+  go({ q: "", company: [], year: "", since: "", until: "", sort: "relevance", match: "all", exact: false, offset: 0, limit: PAGE_SIZE, id: "" });
 });
 
 document.addEventListener("keydown", (ev) => {
