@@ -111,7 +111,7 @@ impl Live {
     /// Opens the index at `dir`; an error if there is none or it cannot be used.
     pub fn open(dir: &Path) -> Result<Live, SearchError> {
         let seen = Signature::read(dir);
-        let index = one_thread_per_query(open_index(dir)?);
+        let index = hits_on_request_thread(open_index(dir)?);
         Ok(Live {
             dir: dir.to_path_buf(),
             current: RwLock::new(Ok(Arc::new(index))),
@@ -135,6 +135,7 @@ impl Live {
             return false;
         }
         let opened = open_index(&self.dir)
+            .map(hits_on_request_thread)
             .map(Arc::new)
             .map_err(|e| e.to_string());
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = opened;
@@ -143,11 +144,15 @@ impl Live {
     }
 }
 
-/// The index as the server searches it: each query on the thread that runs
-/// it. Concurrent requests already keep the cores busy; splitting every query
-/// over the index's segment pool as well measured slower at 16 clients on 200k
-/// articles (BENCHMARKS.md) and no faster for one client.
-fn one_thread_per_query(mut idx: SearchIndex) -> SearchIndex {
+/// The index as the server searches it. The segments of a query are
+/// searched on the pool [`open_index`] gives the index's reader (one thread
+/// per core, at most 4), shared by all requests: the executor set here is not
+/// the reader's (its searchers keep the one the index had when the reader
+/// was made), so it only reads the hits of a query on the request's own
+/// thread. Searching every query on its own thread instead, with or without
+/// a bound on how many run at once, measured no faster at 16 and 64 clients
+/// on 200k articles and slower for one client (BENCHMARKS.md).
+fn hits_on_request_thread(mut idx: SearchIndex) -> SearchIndex {
     idx.index.set_executor(tantivy::Executor::single_thread());
     idx
 }
