@@ -11,9 +11,9 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::{DocAddress, Order, Score, Searcher};
 
+use super::after::{score_key, By, Cursor, Last, TopAfter};
 use super::facets::{FacetCollector, FacetFruit};
 use super::filter::{with_filters, Clauses};
-use super::after::{score_key, By, Cursor, Last, TopAfter};
 use super::plain::{self, PlainPlan};
 use super::request::{MatchMode, SortOrder};
 

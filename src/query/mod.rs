@@ -21,6 +21,7 @@
 //! | `syntax.rs` | queries in tantivy's syntax: detection, parsing, marks, errors |
 //! | `pasted.rs` | pasted text made safe: only the documented syntax is syntax |
 //! | `words.rs` | a plain list of words as tiered BM25 queries |
+//! | `names.rs` | names joined by punctuation (`AT&T`) in plain words, as phrases of their parts |
 //! | `after.rs` | search-after paging: the hits after a cursor, a page's top-k at any depth |
 //! | `typos.rs` | typo tolerance: a word no article has stands for the closest word |
 //! | `compiled.rs` | what either becomes: the queries a search runs, what snippets mark |
@@ -38,6 +39,7 @@ mod facets;
 mod filter;
 mod guard;
 mod hit;
+mod names;
 mod pasted;
 mod plain;
 mod request;
@@ -465,7 +467,8 @@ mod tests {
         for text in queries {
             for sort in [SortOrder::Relevance, SortOrder::Date] {
                 for match_mode in [MatchMode::All, MatchMode::Any] {
-                    for (companies, offset) in [(vec![], 0), (vec![], 5), (vec!["Sony".into()], 2)] {
+                    for (companies, offset) in [(vec![], 0), (vec![], 5), (vec!["Sony".into()], 2)]
+                    {
                         let req = QueryRequest {
                             text: text.to_string(),
                             companies,
