@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use search::index::{build_index, open_index, BuildObserver, BuildOptions};
 use search::ingest::Warning;
 use search::output;
-use search::query::run_query;
+use search::query::{run_query, run_query_after, Cursor};
 
 use crate::cli::{
     Cli, Command, EvalArgs, EvalCompaniesArgs, EvalDatesArgs, ExportArgs, ExportTo, FacetKind,
@@ -229,21 +229,25 @@ fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
 }
 
 /// `search query --jsonl`: the hits are fetched and written a page at a
-/// time (the query runs once per page on the same snapshot of the index),
-/// so memory holds one page of hits and snippets, not `--limit` of them;
-/// the facets and the summary (from the first page) follow.
+/// time with a search-after cursor (each page a top-k of one page, of the
+/// hits ranked after the last one written, on the same snapshot of the
+/// index, its document store caching few blocks), so memory holds one page
+/// of hits and snippets, not `--limit` of them; the facets and the summary (from the first page) follow.
 fn query_jsonl(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
     let request = args.to_request();
     let page = args.page_size.max(1);
     let end = request.offset.saturating_add(request.limit);
-    let mut offset = request.offset;
+    let idx = search::index::open_index_streaming(&cli.index)?;
     let first_request = search::query::QueryRequest {
         limit: page.min(request.limit),
         ..request.clone()
     };
-    let (idx, mut first) = search(cli, &first_request)?;
+    let (first, mut cursor) = run_query_after(&idx, &first_request, Cursor::Start)?;
+    let mut first = output::rounded(first);
+    report_search(cli, &idx, &first);
     let mut out = stdout(cli);
     let mut written = 0;
+    let mut offset = request.offset;
     let mut hits = std::mem::take(&mut first.hits);
     loop {
         let asked = page.min(end - offset);
@@ -261,7 +265,9 @@ fn query_jsonl(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
             limit: page.min(end - offset),
             ..request.clone()
         };
-        hits = output::rounded(run_query(&idx, &next)?).hits;
+        let (results, after) = run_query_after(&idx, &next, cursor)?;
+        cursor = after;
+        hits = output::rounded(results).hits;
     }
     first.limit = request.limit;
     output::print_results_jsonl_end(&mut out, &first, written)?;
@@ -277,6 +283,16 @@ fn search(
 ) -> Result<(search::index::SearchIndex, search::query::SearchResults)> {
     let idx = open_index(&cli.index)?;
     let results = output::rounded(run_query(&idx, request)?);
+    report_search(cli, &idx, &results);
+    Ok((idx, results))
+}
+
+/// A search's warnings, and with `-v` what it searched, on stderr.
+fn report_search(
+    cli: &Cli,
+    idx: &search::index::SearchIndex,
+    results: &search::query::SearchResults,
+) {
     for warning in &results.warnings {
         print_warning(cli, warning);
     }
@@ -288,7 +304,6 @@ fn search(
             results.took_ms
         );
     }
-    Ok((idx, results))
 }
 
 /// Leaves the index to the end of the process instead of closing it: closing

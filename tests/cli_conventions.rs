@@ -782,6 +782,46 @@ fn the_index_summary_fits_the_width() {
 }
 
 #[test]
+fn json_lines_walk_pages_with_a_cursor_as_one_search_ranks() {
+    let (_tmp, index) = indexed();
+    // Pages of 1 and 2 hits walked by the search-after cursor: every hit,
+    // rank and score of one search, by relevance (ties, the all-words rule)
+    // and by date, for plain words and for query syntax.
+    for text in [
+        "amazon layoffs",
+        "interest rates",
+        "amazon OR \"cloud\"",
+        "the",
+    ] {
+        for sort in ["relevance", "date"] {
+            let args = ["query", text, "--sort", sort, "-n", "40"];
+            let whole: Value =
+                serde_json::from_str(&stdout_of(search(&index).args(args).arg("--json"))).unwrap();
+            let hits = whole["hits"].as_array().unwrap();
+            assert!(hits.len() >= 2, "{text}: {}", hits.len());
+            for page in ["1", "2"] {
+                let paged = json_lines(&stdout_of(search(&index).args(args).args([
+                    "--jsonl",
+                    "--page-size",
+                    page,
+                ])));
+                assert_eq!(paged.len(), hits.len() + 2, "{text} {sort} {page}");
+                for (line, hit) in paged.iter().zip(hits) {
+                    assert_eq!(
+                        (&line["rank"], &line["id"], &line["score"]),
+                        (&hit["rank"], &hit["id"], &hit["score"]),
+                        "{text} {sort} {page}"
+                    );
+                }
+                let summary = paged.last().unwrap();
+                assert_eq!(summary["total"], whole["total"]);
+                assert_eq!(summary["partial"], whole["partial"]);
+            }
+        }
+    }
+}
+
+#[test]
 fn json_lines_end_quietly_when_the_reader_stops() {
     let (_tmp, index) = indexed();
     // A page per hit; a reader that stops after the first line ends the run

@@ -21,7 +21,7 @@
 //! | `meta.rs` | [`IndexMeta`] (`search-meta.json`), compatibility, atomic writes |
 //! | `record.rs` | the file record (`search-files.json`) and the commit payload tying it to the commit |
 //! | `companies.rs` | the index's company list (built-in, or with `companies.toml`) |
-//! | `open.rs` | [`open_index`] and [`SearchIndex`] |
+//! | `open.rs` | [`open_index`], [`open_index_streaming`] and [`SearchIndex`] |
 //! | `build.rs` | building and updating from files, the writer lock |
 //! | `check.rs` | `search check`, and the quick checks made on opening and after writing |
 //! | `facet_file.rs` | flat per-segment copies of the facet columns |
@@ -44,12 +44,12 @@ pub use check::{check_index, CheckReport};
 pub use companies::{gazetteer_fingerprint, index_gazetteer, USER_COMPANIES_FILE};
 pub(crate) use meta::write_atomically;
 pub use meta::{incompatibility, read_meta, IndexMeta, META_FILE};
-pub use open::{open_index, SearchIndex};
+pub use open::{open_index, open_index_streaming, SearchIndex};
 pub use record::{RecordedRoot, STOPPED_EXIT, STOP_AFTER_COMMIT_ENV};
 pub use schema::{
     build_schema, day_key, folding_analyzer, register_analyzers, to_document, year_key, Fields,
-    Stored, ANALYZER_VERSION, KEYWORD_ANALYZER, LONGEST_WORD_BYTES, QUERY_ANALYZER, SCHEMA_VERSION,
-    TEXT_ANALYZER,
+    Stored, ANALYZER_VERSION, EXACT_ANALYZER, KEYWORD_ANALYZER, LONGEST_WORD_BYTES, QUERY_ANALYZER,
+    SCHEMA_VERSION, TEXT_ANALYZER,
 };
 pub use stem::{stem_in_place, CachedStemmer};
 

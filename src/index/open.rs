@@ -29,6 +29,23 @@ pub struct SearchIndex {
 
 /// Opens the index at `dir` for searching.
 pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
+    open_with(dir, None)
+}
+
+/// Document-store blocks a streaming reader keeps decompressed per segment.
+const STREAMING_STORE_BLOCKS: usize = 4;
+
+/// Opens the index at `dir` for reading a long run of hits once each
+/// (`search query --jsonl`): the document store keeps only
+/// [`STREAMING_STORE_BLOCKS`] decompressed blocks per segment instead of
+/// tantivy's 100, which a walk in score order seldom hits again, so memory
+/// does not grow with the number of blocks read.
+pub fn open_index_streaming(dir: &Path) -> Result<SearchIndex, SearchError> {
+    open_with(dir, Some(STREAMING_STORE_BLOCKS))
+}
+
+/// Opens the index, with `store_blocks` cached per segment when given.
+fn open_with(dir: &Path, store_blocks: Option<usize>) -> Result<SearchIndex, SearchError> {
     if !dir.join("meta.json").exists() {
         return Err(SearchError::NoIndex(dir.to_path_buf()));
     }
@@ -86,10 +103,11 @@ pub fn open_index(dir: &Path) -> Result<SearchIndex, SearchError> {
         }
     }
     let fields = Fields::from_schema(&index.schema())?;
-    let reader = index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()?;
+    let mut builder = index.reader_builder().reload_policy(ReloadPolicy::Manual);
+    if let Some(blocks) = store_blocks {
+        builder = builder.doc_store_cache_num_blocks(blocks);
+    }
+    let reader = builder.try_into()?;
     Ok(SearchIndex {
         facet_files: std::sync::Arc::new(facet_files),
         index,

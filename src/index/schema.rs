@@ -17,15 +17,18 @@ use crate::article::Article;
 use crate::error::SearchError;
 
 /// Bumped whenever the schema, the analyzers or the stored values change meaning.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 /// Names the analyzers' behaviour; an index built with other analyzers must be rebuilt.
-pub const ANALYZER_VERSION: &str = "simple+long40+lower+ascii-fold+stem-en/1";
+pub const ANALYZER_VERSION: &str =
+    "simple+long40+lower+ascii-fold+stem-en/1;exact:simple+long40+lower+ascii-fold/1";
 /// Words of more bytes than this are not indexed (nor marked in snippets).
 pub const LONGEST_WORD_BYTES: usize = 39;
 /// Name of the English analyzer used for `title` and `body`.
 pub const TEXT_ANALYZER: &str = "en_stem_fold";
 /// Name of the analyzer for plain query words: [`TEXT_ANALYZER`] without English stop words.
 pub const QUERY_ANALYZER: &str = "en_stem_fold_query";
+/// Name of the analyzer of `exact`: [`TEXT_ANALYZER`] without stemming.
+pub const EXACT_ANALYZER: &str = "fold_exact";
 /// Name of the keyword analyzer used for `company`.
 pub const KEYWORD_ANALYZER: &str = "keyword_lower";
 
@@ -40,6 +43,9 @@ pub struct Fields {
     pub title: Field,
     /// Headline and text, indexed together (not stored).
     pub body: Field,
+    /// Headline and text again, folded but not stemmed, with positions:
+    /// what quoted words and phrases match (not stored).
+    pub exact: Field,
     /// The text as stored, for snippets.
     pub text: Field,
     /// Canonical company names (multi-valued).
@@ -76,6 +82,7 @@ impl Fields {
             path: get("path")?,
             title: get("title")?,
             body: get("body")?,
+            exact: get("exact")?,
             text: get("text")?,
             company: get("company")?,
             company_detected: get("company_detected")?,
@@ -118,6 +125,14 @@ pub fn build_schema() -> Schema {
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     b.add_text_field("body", whole);
+    // The same words unstemmed, for quoted words and phrases (`"Greene"` is
+    // not `green`).
+    let exact = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(EXACT_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    b.add_text_field("exact", exact);
     b.add_text_field("text", STORED);
     b.add_text_field("company", company);
     b.add_text_field("company_detected", STORED);
@@ -150,6 +165,9 @@ fn folding() -> TextAnalyzerBuilder<impl Tokenizer> {
 pub fn register_analyzers(index: &Index) {
     let english = folding().filter(CachedStemmer).build();
     index.tokenizers().register(TEXT_ANALYZER, english);
+    index
+        .tokenizers()
+        .register(EXACT_ANALYZER, folding_analyzer());
     let mut query = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES + 1))
         .filter(LowerCaser)
@@ -187,6 +205,8 @@ pub fn to_document(article: &Article, f: &Fields) -> TantivyDocument {
     doc.add_text(f.title, &article.title);
     doc.add_text(f.body, &article.title);
     doc.add_text(f.body, &article.body);
+    doc.add_text(f.exact, &article.title);
+    doc.add_text(f.exact, &article.body);
     doc.add_text(f.text, &article.body);
     for company in &article.companies {
         doc.add_text(f.company, company);

@@ -9,8 +9,9 @@
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::{DocAddress, Order, Searcher};
+use tantivy::{DocAddress, Order, Score, Searcher};
 
+use super::after::{score_key, By, Cursor, Last, TopAfter};
 use super::facets::{FacetCollector, FacetFruit};
 use super::filter::{with_filters, Clauses};
 use super::plain::{self, PlainPlan};
@@ -28,6 +29,8 @@ pub(super) struct Collected {
     pub facets: FacetFruit,
     /// The hits asked for, with their scores when ranked.
     pub top: Vec<(Option<f32>, DocAddress)>,
+    /// With a cursor: where the walk is after these hits.
+    pub next: Option<Cursor>,
 }
 
 /// The queries a search collects from, each without its filters.
@@ -51,6 +54,10 @@ pub(super) struct Wanted<'a> {
     pub offset: usize,
     /// Hits wanted (0: counts and facets only); at most the documents left after `offset`.
     pub limit: usize,
+    /// Search-after paging: the hits after this cursor (then `offset`
+    /// skips hits after it). Counts and facets are collected only from
+    /// [`Cursor::Start`]; deeper pages give hits alone.
+    pub after: Option<Cursor>,
 }
 
 /// Collects the search of `queries`.
@@ -60,6 +67,9 @@ pub(super) fn collect(
     wanted: &Wanted<'_>,
     facets: &FacetCollector,
 ) -> tantivy::Result<Collected> {
+    if let Some(cursor) = wanted.after {
+        return collect_after(searcher, queries, wanted, facets, cursor);
+    }
     let filtered = |q: &dyn Query| with_filters(q.box_clone(), wanted.filters);
     let any = filtered(queries.matching);
     let all = queries.all_words.map(filtered);
@@ -124,7 +134,12 @@ pub(super) fn collect(
             years: wanted.years.clone(),
             all_words_facets: all.is_some(),
         };
-        let found = plain::search(plan, searcher, filter, facets, wanted.offset, wanted.limit)?;
+        let range = plain::Range {
+            after: None,
+            offset: wanted.offset,
+            limit: wanted.limit,
+        };
+        let found = plain::search(plan, searcher, filter, facets, range)?;
         let top = found.top.into_iter().map(|(s, a)| (Some(s), a)).collect();
         if all.is_some() && found.total_all > 0 {
             let partial = found.total - found.total_all;
@@ -164,6 +179,7 @@ fn counted_all(
         counted: MatchMode::All,
         facets,
         top,
+        next: None,
     }
 }
 
@@ -174,5 +190,191 @@ fn counted_any(total: usize, facets: FacetFruit, top: Vec<(Option<f32>, DocAddre
         counted: MatchMode::Any,
         facets,
         top,
+        next: None,
     }
+}
+
+/// [`collect`] with a search-after cursor: the page of hits after `cursor`
+/// in the order the offset paging gives (score, or date with the all-words
+/// run first), each page a top-k of `offset + limit` whatever its depth.
+fn collect_after(
+    searcher: &Searcher,
+    queries: &Queries<'_>,
+    wanted: &Wanted<'_>,
+    facets: &FacetCollector,
+    cursor: Cursor,
+) -> tantivy::Result<Collected> {
+    let mut collected = if cursor == Cursor::Start {
+        let counting = Wanted {
+            filters: wanted.filters,
+            years: wanted.years.clone(),
+            sort: wanted.sort,
+            offset: 0,
+            limit: 0,
+            after: None,
+        };
+        collect(searcher, queries, &counting, facets)?
+    } else {
+        counted_any(0, Default::default(), Vec::new())
+    };
+    if wanted.limit == 0 {
+        collected.next = Some(cursor);
+        return Ok(collected);
+    }
+    let filtered = |q: &dyn Query| with_filters(q.box_clone(), wanted.filters);
+    let any = filtered(queries.matching);
+    let all = queries.all_words.map(filtered);
+    let (top, next) = if wanted.sort == SortOrder::Date {
+        by_date_after(searcher, &any, all.as_ref(), wanted, cursor, &collected)?
+    } else {
+        let last = match cursor {
+            Cursor::Score { score, address } => Some(Last {
+                key: score_key(score),
+                address,
+            }),
+            _ => None,
+        };
+        let top: Vec<(Score, DocAddress)> = match queries.plan {
+            Some(plan) => {
+                let filter = (!wanted.filters.is_empty()).then(|| {
+                    BooleanQuery::new(
+                        wanted
+                            .filters
+                            .iter()
+                            .map(|(o, q)| (*o, q.box_clone()))
+                            .collect(),
+                    )
+                });
+                let filter = plain::Filter {
+                    query: filter.as_ref().map(|f| f as &dyn Query),
+                    years: wanted.years.clone(),
+                    all_words_facets: false,
+                };
+                let range = plain::Range {
+                    after: last,
+                    offset: wanted.offset,
+                    limit: wanted.limit,
+                };
+                plain::search(plan, searcher, filter, &no_facets(facets), range)?.top
+            }
+            None => {
+                let collector = TopAfter {
+                    by: By::Score,
+                    last,
+                    offset: wanted.offset,
+                    limit: wanted.limit,
+                };
+                // The scores again, from the same weight the collector saw.
+                let ranked = filtered(queries.ranked);
+                scored(searcher, &ranked, collector)?
+            }
+        };
+        let next = match top.last() {
+            Some(&(score, address)) => Cursor::Score { score, address },
+            None => cursor,
+        };
+        (top.into_iter().map(|(s, a)| (Some(s), a)).collect(), next)
+    };
+    collected.top = top;
+    collected.next = Some(next);
+    Ok(collected)
+}
+
+/// A facet collector that names no company: the deeper pages of a walk
+/// need no facets, and this one costs least.
+fn no_facets(facets: &FacetCollector) -> FacetCollector {
+    FacetCollector {
+        company_limit: 0,
+        ..facets.clone()
+    }
+}
+
+/// The hits of `collector` (by score) with their exact scores.
+fn scored(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: TopAfter,
+) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    Ok(searcher
+        .search(query, &collector)?
+        .into_iter()
+        .map(|(key, address)| (score_of_key(key), address))
+        .collect())
+}
+
+/// The score whose [`score_key`] is `key`.
+fn score_of_key(key: u64) -> Score {
+    let ordered = key as u32;
+    let bits = if ordered >> 31 == 1 {
+        ordered & 0x7fff_ffff
+    } else {
+        !ordered
+    };
+    Score::from_bits(bits)
+}
+
+type Page = (Vec<(Option<f32>, DocAddress)>, Cursor);
+
+/// The hits by date after `cursor`: with the all-words rule, the articles
+/// with all the words by date, then those with only some by date.
+fn by_date_after(
+    searcher: &Searcher,
+    any: &BooleanQuery,
+    all: Option<&BooleanQuery>,
+    wanted: &Wanted<'_>,
+    cursor: Cursor,
+    counted: &Collected,
+) -> tantivy::Result<Page> {
+    let (in_some, last) = match cursor {
+        Cursor::Date {
+            some_words,
+            date,
+            address,
+        } => (some_words, Some(Last { key: date, address })),
+        _ => (false, None),
+    };
+    let by_date = |last: Option<Last>, offset: usize, limit: usize| TopAfter {
+        by: By::Date,
+        last,
+        offset,
+        limit,
+    };
+    let mut hits: Vec<(bool, u64, DocAddress)> = Vec::new();
+    let (second, second_last, skip) = match all {
+        Some(all) => {
+            let mut skip = wanted.offset;
+            if !in_some {
+                let first = searcher.search(all, &by_date(last, wanted.offset, wanted.limit))?;
+                // From the start, the offset runs over the all-words run first.
+                if counted.counted == MatchMode::All {
+                    skip = skip.saturating_sub(counted.total);
+                }
+                hits.extend(first.into_iter().map(|(d, a)| (false, d, a)));
+            }
+            let some_only = BooleanQuery::new(vec![
+                (Occur::Must, Box::new(any.clone()) as Box<dyn Query>),
+                (Occur::MustNot, Box::new(all.clone())),
+            ]);
+            (Some(some_only), if in_some { last } else { None }, skip)
+        }
+        None => {
+            let first = searcher.search(any, &by_date(last, wanted.offset, wanted.limit))?;
+            hits.extend(first.into_iter().map(|(d, a)| (false, d, a)));
+            (None, None, 0)
+        }
+    };
+    let room = wanted.limit - hits.len();
+    if let Some(some_only) = second.filter(|_| room > 0) {
+        let more = searcher.search(&some_only, &by_date(second_last, skip, room))?;
+        hits.extend(more.into_iter().map(|(d, a)| (true, d, a)));
+    }
+    let next = match hits.last() {
+        Some(&(some_words, date, address)) => Cursor::Date {
+            some_words,
+            date,
+            address,
+        },
+        None => cursor,
+    };
+    Ok((hits.into_iter().map(|(_, _, a)| (None, a)).collect(), next))
 }

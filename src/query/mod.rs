@@ -21,6 +21,8 @@
 //! | `syntax.rs` | queries in tantivy's syntax: detection, parsing, marks, errors |
 //! | `pasted.rs` | pasted text made safe: only the documented syntax is syntax |
 //! | `words.rs` | a plain list of words as tiered BM25 queries |
+//! | `names.rs` | names joined by punctuation (`AT&T`) in plain words, as phrases of their parts |
+//! | `after.rs` | search-after paging: the hits after a cursor, a page's top-k at any depth |
 //! | `typos.rs` | typo tolerance: a word no article has stands for the closest word |
 //! | `compiled.rs` | what either becomes: the queries a search runs, what snippets mark |
 //! | `filter.rs` | company and date filters |
@@ -30,12 +32,14 @@
 //! | `guard.rs` | engine panics turned into errors |
 //! | `select.rs` | the articles a request selects, unranked (`search export`) |
 
+mod after;
 mod collect;
 mod compiled;
 mod facets;
 mod filter;
 mod guard;
 mod hit;
+mod names;
 mod pasted;
 mod plain;
 mod request;
@@ -58,6 +62,7 @@ use filter::{filter_clauses, resolve_filters, year_span};
 use guard::guarded;
 use syntax::search_failure;
 
+pub use after::Cursor;
 pub use request::{
     AppliedFilters, Correction, DateBound, FacetCount, Facets, Hit, Idf, MatchMode, QueryRequest,
     Ranking, SearchResults, Snippet, SortOrder,
@@ -68,17 +73,38 @@ pub use words::MAX_TIERED_TERMS;
 
 /// Runs a search.
 pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults, SearchError> {
-    run_query_with(idx, req, true)
+    Ok(run_query_with(idx, req, true, None)?.0)
+}
+
+/// Runs a search for the page of `req.limit` hits after `after` (see
+/// [`Cursor`]), and says where the next page starts. From
+/// [`Cursor::Start`], `req.offset` hits are skipped first and the counts
+/// and facets are those [`run_query`] gives; deeper pages give the hits
+/// alone (`total` 0, no facets), each a top-k of one page whatever its
+/// depth. `req.offset` numbers the hits (`rank` is `req.offset + 1` on).
+/// The walk gives the hits in the order of [`run_query`] with a limit
+/// large enough for them all. A cursor holds document addresses: it is
+/// valid for the same reader snapshot (`search` opens its reader without
+/// reloading, so one process sees one snapshot).
+pub fn run_query_after(
+    idx: &SearchIndex,
+    req: &QueryRequest,
+    after: Cursor,
+) -> Result<(SearchResults, Cursor), SearchError> {
+    let (results, next) = run_query_with(idx, req, true, Some(after))?;
+    Ok((results, next.unwrap_or(after)))
 }
 
 /// Runs a search; plain lists of words ranked by relevance go through the
 /// one-pass search (`plain.rs`) when `one_pass` is set, else through
 /// tantivy's boolean query, which gives the same results (tests compare them).
+/// With `after`, the page after that cursor and the next cursor.
 fn run_query_with(
     idx: &SearchIndex,
     req: &QueryRequest,
     one_pass: bool,
-) -> Result<SearchResults, SearchError> {
+    after: Option<Cursor>,
+) -> Result<(SearchResults, Option<Cursor>), SearchError> {
     let started = Instant::now();
     if let (Some(since), Some(until)) = (req.since, req.until) {
         if since.first_key() > until.last_key() {
@@ -117,11 +143,15 @@ fn run_query_with(
         filters: &filter_clauses(&filters, f),
         years: year_span(&filters),
         sort,
-        offset: req.offset,
         // Never ask a collector for more hits than there are documents.
+        offset: match after {
+            Some(Cursor::Start) | None => req.offset,
+            Some(_) => 0,
+        },
         limit: req
             .limit
             .min((num_docs as usize).saturating_sub(req.offset)),
+        after,
     };
     let collected = guarded(|| {
         collect::collect(&searcher, &queries, &wanted, &facet_collector)
@@ -137,7 +167,7 @@ fn run_query_with(
         req.offset,
     )?;
 
-    Ok(SearchResults {
+    let results = SearchResults {
         query: req.text.clone(),
         filters,
         sort,
@@ -154,7 +184,8 @@ fn run_query_with(
         },
         warnings,
         took_ms: started.elapsed().as_secs_f64() * 1e3,
-    })
+    };
+    Ok((results, collected.next))
 }
 
 /// What a search for `text` marks in its hits' snippets, to mark the same
@@ -370,8 +401,8 @@ mod tests {
                         match_mode,
                         ..req.clone()
                     };
-                    let fast = run_query_with(&idx, &req, true).unwrap();
-                    let slow = run_query_with(&idx, &req, false).unwrap();
+                    let fast = run_query_with(&idx, &req, true, None).unwrap().0;
+                    let slow = run_query_with(&idx, &req, false, None).unwrap().0;
                     let hits = |r: &SearchResults| -> Vec<(String, Option<f32>)> {
                         r.hits.iter().map(|h| (h.id.clone(), h.score)).collect()
                     };
@@ -393,6 +424,91 @@ mod tests {
             counted_all > 10,
             "the all-words rule is exercised ({counted_all})"
         );
+    }
+
+    /// Every hit of `req` (from its offset on) by walking pages of `page`
+    /// hits with the search-after cursor.
+    fn walked(idx: &SearchIndex, req: &QueryRequest, page: usize) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let mut cursor = Cursor::Start;
+        loop {
+            let asked = page.min(req.limit - hits.len());
+            let page_req = QueryRequest {
+                offset: req.offset + hits.len(),
+                limit: asked,
+                ..req.clone()
+            };
+            let (results, next) = run_query_after(idx, &page_req, cursor).unwrap();
+            let got = results.hits.len();
+            hits.extend(results.hits);
+            cursor = next;
+            if got < asked || hits.len() >= req.limit {
+                return hits;
+            }
+        }
+    }
+
+    #[test]
+    fn walking_with_a_cursor_gives_the_hits_of_one_big_top_k() {
+        let (_tmp, idx) = generated_index();
+        let long = "bank rates shares film awards music world cup final mobile phones the";
+        assert!(long.split(' ').count() > MAX_TIERED_TERMS);
+        let queries = [
+            "mobile phones",
+            "phones",
+            "return to office",
+            "interest rates rise",
+            "\"mobile phones\" OR shares",
+            "title:bank OR cup",
+            long,
+            "",
+        ];
+        let (mut compared, mut tied) = (0, 0);
+        for text in queries {
+            for sort in [SortOrder::Relevance, SortOrder::Date] {
+                for match_mode in [MatchMode::All, MatchMode::Any] {
+                    for (companies, offset) in [(vec![], 0), (vec![], 5), (vec!["Sony".into()], 2)]
+                    {
+                        let req = QueryRequest {
+                            text: text.to_string(),
+                            companies,
+                            offset,
+                            limit: 1000,
+                            sort,
+                            match_mode,
+                            company_facet_limit: 10,
+                            ..QueryRequest::default()
+                        };
+                        let reference = run_query(&idx, &req).unwrap();
+                        let key = |h: &Hit| (h.rank, h.id.clone(), h.score.map(f32::to_bits));
+                        let expected: Vec<_> = reference.hits.iter().map(key).collect();
+                        for page in [1, 7, 50] {
+                            let got: Vec<_> = walked(&idx, &req, page).iter().map(key).collect();
+                            assert_eq!(got, expected, "{text:?} {sort:?} {match_mode:?} {page}");
+                        }
+                        let (first, _) = run_query_after(
+                            &idx,
+                            &QueryRequest {
+                                limit: 7,
+                                ..req.clone()
+                            },
+                            Cursor::Start,
+                        )
+                        .unwrap();
+                        assert_eq!(first.total, reference.total, "{text:?}");
+                        assert_eq!(first.partial, reference.partial, "{text:?}");
+                        assert_eq!(first.facets.year, reference.facets.year, "{text:?}");
+                        compared += expected.len();
+                        tied += expected
+                            .windows(2)
+                            .filter(|w| w[0].2.is_some() && w[0].2 == w[1].2)
+                            .count();
+                    }
+                }
+            }
+        }
+        assert!(compared > 2000, "the walks find hits ({compared})");
+        assert!(tied > 5, "tied scores are walked through ({tied})");
     }
 
     #[test]

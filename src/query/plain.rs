@@ -18,6 +18,7 @@ use tantivy::query::{Bm25Weight, EnableScoring, Query, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
+use super::after::{score_key, Last, SegmentAfter};
 use super::facets::{FacetCollector, FacetFruit, SegmentFacets};
 use crate::index::facet_file::FacetArrays;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -45,18 +46,23 @@ pub(super) struct PlainPlan {
 /// The top hits of a segment, kept as tantivy's `TopDocs` keeps them: best
 /// score first, ties to the lower document; a document equal to the worst
 /// kept one does not enter once the list is full.
+///
+/// With a search-after cursor (`after`), only documents ranked after the
+/// cursor's hit enter: the list holds one page however deep the page is.
 struct TopHits {
     k: usize,
     hits: Vec<(Score, DocId)>,
     threshold: Option<Score>,
+    after: Option<SegmentAfter>,
 }
 
 impl TopHits {
-    fn new(k: usize) -> TopHits {
+    fn new(k: usize, after: Option<SegmentAfter>) -> TopHits {
         TopHits {
             k,
             hits: Vec::with_capacity(2 * k.max(1)),
             threshold: None,
+            after,
         }
     }
 
@@ -67,7 +73,7 @@ impl TopHits {
     }
 
     fn push(&mut self, score: Score, doc: DocId) {
-        if !self.admits(score) {
+        if !self.admits(score) || self.after.is_some_and(|a| !a.keeps(score_key(score), doc)) {
             return;
         }
         if self.hits.len() == self.hits.capacity() {
@@ -239,17 +245,28 @@ pub(super) struct Filter<'a> {
     pub all_words_facets: bool,
 }
 
+/// Which hits a search keeps: `offset..offset + limit` by score of those
+/// ranked after `after` (all hits when `None`).
+pub(super) struct Range {
+    pub after: Option<Last>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
 /// Searches `plan` with an optional filter (a query that only selects):
-/// the number of matches, the facets, and the hits `offset..offset + limit`
-/// by score.
+/// the number of matches, the facets, and the hits of `range` by score.
 pub(super) fn search(
     plan: &PlainPlan,
     searcher: &Searcher,
     filter: Filter<'_>,
     facets: &FacetCollector,
-    offset: usize,
-    limit: usize,
+    range: Range,
 ) -> tantivy::Result<Searched> {
+    let Range {
+        after,
+        offset,
+        limit,
+    } = range;
     // What tantivy's term weight computes: the BM25 statistics of the whole
     // index, times the clause's boost.
     let bm25 = |term: &Term, boost: Score| -> tantivy::Result<Bm25Weight> {
@@ -277,7 +294,8 @@ pub(super) fn search(
     let segments = searcher.segment_readers();
     let outcomes = searcher.index().search_executor().map(
         |(ord, reader): (usize, &SegmentReader)| {
-            search_segment(plan, &weights, facets, ord as u32, reader, k, all_only)
+            let top = TopHits::new(k, after.map(|a| a.in_segment(ord as u32)));
+            search_segment(plan, &weights, facets, ord as u32, reader, top, all_only)
         },
         segments.iter().enumerate(),
     )?;
@@ -394,7 +412,7 @@ fn search_segment(
     facets: &FacetCollector,
     ord: u32,
     reader: &SegmentReader,
-    k: usize,
+    top: TopHits,
     all_only: bool,
 ) -> tantivy::Result<SegmentOutcome> {
     let mut words: Vec<WordCursors> = Vec::with_capacity(plan.words.len());
@@ -433,7 +451,7 @@ fn search_segment(
         words,
         phrase: Phrase::open(plan, reader)?,
         step: plan.step,
-        top: TopHits::new(k),
+        top,
     };
     Ok(match filter {
         Some(filter) => {

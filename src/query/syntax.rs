@@ -16,6 +16,9 @@ use super::words::analyze;
 use crate::error::SearchError;
 use crate::index::{SearchIndex, QUERY_ANALYZER, TEXT_ANALYZER};
 
+/// The field quoted words and phrases search (see [`crate::index::Fields::exact`]).
+const EXACT_FIELD: &str = "exact";
+
 /// The query for `text` written in tantivy's syntax, with its marks.
 pub(super) fn compile(
     idx: &SearchIndex,
@@ -46,6 +49,13 @@ fn marks(idx: &SearchIndex, text: &str, query: &dyn Query) -> Marks {
         if term.field() == idx.fields.body {
             if let Some(word) = term.value().as_str() {
                 words.insert(word.to_string());
+            }
+        } else if term.field() == idx.fields.exact {
+            // Snippets compare stemmed words: a quoted word is marked by its stem.
+            if let Some(word) = term.value().as_str() {
+                let mut stem = word.to_string();
+                crate::index::stem_in_place(&mut stem);
+                words.insert(stem);
             }
         }
     });
@@ -200,8 +210,10 @@ fn syntax_query(
 }
 
 /// The query with each `company:` value replaced by its canonical name, so
-/// that `company:AWS` means Amazon as `--company AWS` does, and each word
-/// prefix (`Yuk*`) made a prefix of the index's words.
+/// that `company:AWS` means Amazon as `--company AWS` does, each word
+/// prefix (`Yuk*`) made a prefix of the index's words, and each quoted word
+/// or phrase without a field searched in `exact`, the unstemmed copy of
+/// the text (`"Greene"` is not `green`).
 fn canonical_companies(ast: UserInputAst, names: &CompanyNames<'_>) -> UserInputAst {
     match ast {
         UserInputAst::Clause(clauses) => UserInputAst::Clause(
@@ -228,6 +240,14 @@ fn canonical_companies(ast: UserInputAst, names: &CompanyNames<'_>) -> UserInput
             {
                 literal.phrase.pop();
                 word_prefix(literal)
+            }
+            UserInputLeaf::Literal(mut literal)
+                if literal.field_name.is_none()
+                    && literal.delimiter == Delimiter::DoubleQuotes
+                    && !literal.prefix =>
+            {
+                literal.field_name = Some(EXACT_FIELD.to_string());
+                UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(literal)))
             }
             other => UserInputAst::Leaf(Box::new(other)),
         },

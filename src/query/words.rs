@@ -3,6 +3,7 @@
 //! syntax. Each distinct non-stop word scores `BM25(body) + title_boost ×
 //! BM25(title)`; for 2 to [`MAX_TIERED_TERMS`] words, constant bonuses rank
 //! the exact phrase first, then articles with all the words, then the rest.
+//! Names joined by punctuation (`AT&T`) are phrases (`names.rs`).
 
 use std::collections::HashSet;
 
@@ -33,6 +34,18 @@ pub(super) fn compile(
     ranking: &Ranking,
     correct_typos: bool,
 ) -> MainQuery {
+    // Names joined by punctuation (`AT&T`) are phrases of their parts.
+    let (rest, names) = super::names::split_names(idx, text);
+    if !names.is_empty() {
+        let only_stop_words = analyze(idx, QUERY_ANALYZER, &rest).is_empty();
+        let rest = if only_stop_words { "" } else { rest.as_str() };
+        let untiered = Ranking {
+            tiers: false,
+            ..*ranking
+        };
+        let words = compile(idx, searcher, rest, &untiered, correct_typos);
+        return super::names::compile(idx, searcher, words, &names, ranking);
+    }
     let f = idx.fields;
     // BM25's document count, as tantivy's scorer sees it: deleted documents
     // not yet merged away still count, so the tier bonus must allow for them.
@@ -197,7 +210,7 @@ pub(super) fn compile(
 }
 
 /// Documents with any of the words, each word scored in title (boosted) and body.
-fn any_word(words: &[Word]) -> Box<dyn Query> {
+pub(super) fn any_word(words: &[Word]) -> Box<dyn Query> {
     let scored = |term: &Term, boost: Score| -> Box<dyn Query> {
         let query = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
         Box::new(BoostQuery::new(Box::new(query), boost))
@@ -217,7 +230,7 @@ fn any_word(words: &[Word]) -> Box<dyn Query> {
 }
 
 /// The words' body terms, unscored, each clause with `occur`.
-fn body_terms(words: &[Word], occur: Occur) -> Box<dyn Query> {
+pub(super) fn body_terms(words: &[Word], occur: Occur) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(
         words
             .iter()
@@ -247,7 +260,7 @@ pub(super) fn analyze(idx: &SearchIndex, analyzer: &str, text: &str) -> Vec<(usi
 /// terms can reach in an index of `num_docs` documents: BM25's score for one
 /// term in one field is at most `idf_max * (k1 + 1)`, and a term counts in the
 /// title (boosted) and the body.
-fn tier_step(num_docs: u64, terms: usize, title_boost: Score) -> Score {
+pub(super) fn tier_step(num_docs: u64, terms: usize, title_boost: Score) -> Score {
     let n = num_docs as f32;
     let idf_max = (1.0 + (n + 0.5) / 0.5).ln();
     let bound = terms as f32 * idf_max * (BM25_K1 + 1.0) * (1.0 + title_boost.max(0.0));
