@@ -108,7 +108,7 @@ fn a_word_no_article_has_finds_the_closest_word() {
     assert_eq!(v["total"], 3, "every seed says layoffs");
     assert_eq!(
         v["corrections"],
-        serde_json::json!([{ "from": "layof", "to": "layoff" }])
+        serde_json::json!([{ "from": "layofs", "to": "layoffs" }])
     );
     // The human output says what it did.
     search(&idx(&dir))
@@ -116,7 +116,7 @@ fn a_word_no_article_has_finds_the_closest_word() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "showing results for \"layoff\" (no article has \"layof\"; --exact searches as typed)",
+            "showing results for \"layoffs\" (no article has \"layofs\"; --exact searches as typed)",
         ));
     // `--exact` searches as typed.
     let exact = run_json(&idx(&dir), &["query", "layofs", "--exact"]);
@@ -130,6 +130,16 @@ fn a_word_no_article_has_finds_the_closest_word() {
         v["corrections"],
         serde_json::json!([{ "from": "amzon", "to": "amazon" }])
     );
+    // Edits are counted between the words as written, and the note gives
+    // them as written: `officce` is one edit from `office` (its stem `offic`
+    // would be one edit from `officc`, a word nobody typed).
+    let news = indexed(&["tests/data/news"]);
+    let v = run_json(&idx(&news), &["query", "officce"]);
+    assert_eq!(
+        v["corrections"],
+        serde_json::json!([{ "from": "officce", "to": "office" }])
+    );
+    assert!(v["total"].as_u64().unwrap() > 0);
 }
 
 #[test]

@@ -1,8 +1,11 @@
 //! Typo tolerance in the spirit of Meilisearch: a plain query word that no
-//! article has, of 5 letters or more, is replaced by the index's most
-//! frequent word one edit away (two from 9 letters), found with a
-//! Levenshtein automaton over each segment's term dictionary. The search
-//! says what it did ([`Correction`]); `--exact` searches as typed.
+//! article has, of 5 letters or more as typed, is replaced by the index's
+//! most frequent word one edit away (two from 9 letters). The edits are
+//! counted between the words as written (folded, not stemmed: the `exact`
+//! field's words), found with a Levenshtein automaton over each segment's
+//! term dictionary; the word found is then searched as plain words are,
+//! stemmed. The search says what it did ([`Correction`], in the words as
+//! written: `microsfot` → `microsoft`); `--exact` searches as typed.
 
 use std::collections::HashMap;
 
@@ -19,10 +22,16 @@ pub const TWO_EDITS_CHARS: usize = 9;
 /// A query word replaced by a word of the index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Correction {
-    /// The word as analyzed from the query (lower case, stemmed).
+    /// The word as typed (lower case, folded to ASCII, not stemmed).
     pub from: String,
-    /// The word searched instead, as the index holds it.
+    /// The word searched instead, as articles write it (lower case, folded).
     pub to: String,
+    /// `from` as the query analyzer stems it: the token replaced.
+    #[serde(skip)]
+    pub(super) from_stem: String,
+    /// `to` stemmed: the token searched.
+    #[serde(skip)]
+    pub(super) to_stem: String,
 }
 
 /// The edits allowed for a word of `chars` characters.
@@ -34,16 +43,13 @@ fn edits(chars: usize) -> Option<u8> {
     }
 }
 
-/// The word of `field` that `word` (an analyzed token no document has)
-/// most likely means: within the allowed edits, the one in the most
-/// documents (ties to the smaller word). `None` when the word is short,
-/// present, or has no close word.
+/// The word of `field` that `word` (a word no document has) most likely
+/// means: within the edits allowed for its length, the one in the most
+/// documents (ties to the smaller word). `None` when the word is short or
+/// has no close word.
 pub(super) fn closest_word(searcher: &Searcher, field: Field, word: &str) -> Option<String> {
     let distance = edits(word.chars().count())?;
     let term = Term::from_field_text(field, word);
-    if searcher.doc_freq(&term).unwrap_or(0) > 0 {
-        return None;
-    }
     let mut found: HashMap<Vec<u8>, u64> = HashMap::new();
     for reader in searcher.segment_readers() {
         let automaton = FuzzyTermQuery::new(term.clone(), distance, true)
@@ -57,7 +63,9 @@ pub(super) fn closest_word(searcher: &Searcher, field: Field, word: &str) -> Opt
     }
     found
         .into_iter()
+        .filter(|(_, n)| *n > 0)
         .filter_map(|(bytes, n)| Some((String::from_utf8(bytes).ok()?, n)))
+        .filter(|(w, _)| w != word)
         .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
         .map(|(w, _)| w)
 }

@@ -17,7 +17,7 @@ use super::compiled::{MainQuery, Marks};
 use super::plain::{PlainPlan, Word};
 use super::request::{Idf, Ranking};
 use super::typos::{closest_word, Correction};
-use crate::index::{SearchIndex, QUERY_ANALYZER, TEXT_ANALYZER};
+use crate::index::{SearchIndex, EXACT_ANALYZER, QUERY_ANALYZER, TEXT_ANALYZER};
 
 /// Plain queries with up to this many terms are ranked in phrase/all/some tiers.
 pub const MAX_TIERED_TERMS: usize = 8;
@@ -64,25 +64,40 @@ pub(super) fn compile(
         // Only stop words (`the who`), or stop words kept: match every word.
         words = tokens.clone();
     }
-    // A word no article has stands for the closest word of the index.
+    // A word no article has stands for the closest word of the index,
+    // the edits counted between the words as written.
     let mut corrections: Vec<Correction> = Vec::new();
     if correct_typos {
-        for (_, word) in &words {
-            if corrections.iter().any(|c| &c.from == word) {
+        let written = analyze(idx, EXACT_ANALYZER, text);
+        for (position, word) in &words {
+            let absent = searcher
+                .doc_freq(&Term::from_field_text(f.body, word))
+                .unwrap_or(0)
+                == 0;
+            if !absent || corrections.iter().any(|c| &c.from_stem == word) {
                 continue;
             }
-            if let Some(to) = closest_word(searcher, f.body, word) {
-                corrections.push(Correction {
-                    from: word.clone(),
-                    to,
-                });
-            }
+            let Some((_, typed)) = written.iter().find(|(p, _)| p == position) else {
+                continue;
+            };
+            let Some(to) = closest_word(searcher, f.exact, typed) else {
+                continue;
+            };
+            let Some((_, to_stem)) = analyze(idx, TEXT_ANALYZER, &to).into_iter().next() else {
+                continue;
+            };
+            corrections.push(Correction {
+                from: typed.clone(),
+                to,
+                from_stem: word.clone(),
+                to_stem,
+            });
         }
     }
     let mut tokens = tokens;
     for (_, token) in words.iter_mut().chain(tokens.iter_mut()) {
-        if let Some(c) = corrections.iter().find(|c| &c.from == token) {
-            *token = c.to.clone();
+        if let Some(c) = corrections.iter().find(|c| &c.from_stem == token) {
+            *token = c.to_stem.clone();
         }
     }
     // Distinct words, each with how often the query says it (a word said
