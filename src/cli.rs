@@ -102,6 +102,9 @@ pub enum Command {
     /// Measure publication years against hand labels: precision and coverage
     #[command(after_help = EVAL_DATES_EXAMPLES)]
     EvalDates(EvalDatesArgs),
+    /// Measure near-duplicate grouping against labelled pairs: precision, recall
+    #[command(after_help = EVAL_DUPS_EXAMPLES)]
+    EvalDups(EvalDupsArgs),
     /// Print one article as indexed: title, date and how it was found, companies, path, text
     #[command(after_help = SHOW_EXAMPLES)]
     Show(ShowArgs),
@@ -283,6 +286,42 @@ Examples:
 Precision: years shown that equal the label (a year shown where none is
 labelled is wrong). Coverage: labelled years that are shown. Labelled articles
 whose file is not found are left out and counted.";
+
+const EVAL_DUPS_EXAMPLES: &str = "\
+Examples:
+  search index ../shared/corpora/bbc --index bbc.idx
+  search eval-dups --index bbc.idx               precision and recall on tests/data/dup-labels.tsv
+  search eval-dups --index bbc.idx --verbose     also the missed, wrong and unjudged pairs
+  search eval-dups --index bbc.idx --candidates 0.2 > pairs.tsv   pairs to label
+
+Labels: PATH<TAB>PATH<TAB>same|different per line, paths by their end
+(bbc/tech/040.txt). Precision is over the grouped pairs that are labelled,
+recall over the pairs labelled same.";
+
+/// Arguments of `search eval-dups`.
+#[derive(Debug, Args)]
+pub struct EvalDupsArgs {
+    /// Labels file: PATH<TAB>PATH<TAB>same|different per line
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "tests/data/dup-labels.tsv"
+    )]
+    pub labels: PathBuf,
+
+    /// Instead of scoring, list every pair whose signatures agree in at least
+    /// this fraction, with its exact similarity (compares all pairs)
+    #[arg(long, value_name = "FRACTION")]
+    pub candidates: Option<f64>,
+
+    /// Also list the missed, wrong and unjudged pairs
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// Arguments of `search eval-dates`.
 #[derive(Debug, Args)]

@@ -14,7 +14,7 @@ use search::output;
 use search::query::run_query;
 
 use crate::cli::{
-    Cli, Command, EvalArgs, EvalCompaniesArgs, EvalDatesArgs, ExportArgs, ExportTo, FacetKind,
+    Cli, Command, EvalArgs, EvalCompaniesArgs, EvalDatesArgs, EvalDupsArgs, ExportArgs, ExportTo, FacetKind,
     FacetsArgs, IndexArgs, QueryArgs, ServeArgs,
 };
 
@@ -54,6 +54,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Facets(args) => facets(cli, args),
         Command::EvalCompanies(args) => eval_companies(cli, args),
         Command::EvalDates(args) => eval_dates(cli, args),
+        Command::EvalDups(args) => eval_dups(cli, args),
         Command::Eval(args) => eval(cli, args),
         Command::Export(args) => export(cli, args),
         Command::Show(args) => show(cli, args),
@@ -480,6 +481,30 @@ fn eval_dates(cli: &Cli, args: &EvalDatesArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn eval_dups(cli: &Cli, args: &EvalDupsArgs) -> Result<ExitCode> {
+    use search::dups::eval;
+    let idx = open_index(&cli.index)?;
+    let mut out = stdout(cli);
+    if let Some(loose) = args.candidates {
+        let candidates = eval::candidates(&idx, loose)?;
+        if args.json {
+            output::print_json(&mut out, &candidates)?;
+        } else {
+            eval::print_candidates(&mut out, &candidates)?;
+        }
+        out.flush()?;
+        return Ok(Exit::success_if(!candidates.is_empty()));
+    }
+    let result = eval::eval_dups(&idx, &args.labels)?;
+    if args.json {
+        output::print_json(&mut out, &result)?;
+    } else {
+        eval::print_dup_eval(&mut out, &result, args.verbose)?;
+    }
+    out.flush()?;
+    Ok(Exit::success_if(result.labelled > 0))
 }
 
 fn eval(cli: &Cli, args: &EvalArgs) -> Result<ExitCode> {
