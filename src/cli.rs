@@ -599,6 +599,19 @@ pub struct FilterArgs {
     /// Search the words as typed: a word no article has is not replaced by the closest word of the index
     #[arg(long)]
     pub exact: bool,
+
+    /// What the count and facets count: articles, or stories (a group of near-copies once)
+    #[arg(long, value_enum, value_name = "UNIT", default_value_t = CountUnit::Articles)]
+    pub count: CountUnit,
+}
+
+/// `--count` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CountUnit {
+    /// Every matching article, near-copies too
+    Articles,
+    /// Every matching story: near-copies count once
+    Stories,
 }
 
 /// `--match` values.
@@ -624,6 +637,10 @@ impl FilterArgs {
                 Match::Any => MatchMode::Any,
             },
             exact: self.exact,
+            count: match self.count {
+                CountUnit::Articles => search::query::Counting::Articles,
+                CountUnit::Stories => search::query::Counting::Stories,
+            },
             ..QueryRequest::default()
         }
     }
@@ -654,6 +671,10 @@ pub struct QueryArgs {
     /// Number of companies in the company facet
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub facet_limit: usize,
+
+    /// Show every article: near-copies are not collapsed into one hit
+    #[arg(long)]
+    pub no_collapse: bool,
 
     /// Print results as one JSON document
     #[arg(long, conflicts_with = "jsonl")]
@@ -688,6 +709,7 @@ impl QueryArgs {
                 Sort::Date => SortOrder::Date,
             },
             company_facet_limit: self.facet_limit,
+            keep_duplicates: self.no_collapse,
             ..self.filters.request(&self.query)
         }
     }

@@ -368,7 +368,7 @@ mod tests {
         let tmp = tempfile::TempDir::new().unwrap();
         let corpus = tmp.path().join("news");
         std::fs::create_dir(&corpus).unwrap();
-        let story = "Shares in the mobile phone firm rose sharply on Monday after it said \
+        let story = "Shares in the mobile phone firm rose sharply on Monday.\n\nIt said \
                      sales in the last quarter had beaten every forecast made by analysts \
                      in London and New York, the firm said in a statement.";
         std::fs::write(corpus.join("a.txt"), format!("Phones up\n\n{story}\n")).unwrap();
@@ -379,7 +379,7 @@ mod tests {
         .unwrap();
         std::fs::write(
             corpus.join("c.txt"),
-            "Cup final\n\nThe team won the cup final in extra time at Wembley.\n",
+            "Cup final\n\nThe team won the cup final.\n\nIt was in extra time at Wembley.\n",
         )
         .unwrap();
         let dir = tmp.path().join("idx");

@@ -147,7 +147,7 @@ mod tests {
 
     fn words(n: usize, seed: usize) -> String {
         (0..n)
-            .map(|i| format!("w{}", (i * 7919 + seed * 104_729) % 1_000))
+            .map(|i| format!("w{}", (i * (7919 + 2 * seed) + seed) % 1_000))
             .collect::<Vec<_>>()
             .join(" ")
     }

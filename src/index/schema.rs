@@ -212,7 +212,11 @@ pub fn to_document(article: &Article, f: &Fields) -> TantivyDocument {
     if let Some(source) = &article.source {
         doc.add_text(f.source, source);
     }
-    if let Some(signature) = crate::dups::Signature::of_text(&article.body) {
+    // The body without its headline (copies often differ in the headline);
+    // an article that is only a headline is compared by it.
+    let signature = crate::dups::Signature::of_text(&article.body)
+        .or_else(|| crate::dups::Signature::of_text(&article.title));
+    if let Some(signature) = signature {
         doc.add_bytes(f.minhash, &signature.to_bytes());
     }
     doc

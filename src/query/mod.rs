@@ -30,6 +30,7 @@
 //! | `guard.rs` | engine panics turned into errors |
 //! | `select.rs` | the articles a request selects, unranked (`search export`) |
 
+mod collapse;
 mod collect;
 mod compiled;
 mod facets;
@@ -59,8 +60,8 @@ use guard::guarded;
 use syntax::search_failure;
 
 pub use request::{
-    AppliedFilters, Correction, DateBound, FacetCount, Facets, Hit, Idf, MatchMode, QueryRequest,
-    Ranking, SearchResults, Snippet, SortOrder,
+    AppliedFilters, Correction, Counting, DateBound, FacetCount, Facets, Hit, Idf, MatchMode,
+    QueryRequest, Ranking, SearchResults, SimilarArticle, Snippet, SortOrder,
 };
 pub use select::{select, Selection};
 pub use syntax::uses_query_syntax;
@@ -113,20 +114,50 @@ fn run_query_with(
             .filter(|_| req.match_mode == MatchMode::All),
         plan: main.plan.as_ref().filter(|_| one_pass),
     };
-    let wanted = collect::Wanted {
-        filters: &filter_clauses(&filters, f),
-        years: year_span(&filters),
-        sort,
-        offset: req.offset,
-        // Never ask a collector for more hits than there are documents.
-        limit: req
-            .limit
-            .min((num_docs as usize).saturating_sub(req.offset)),
+    let groups = idx.groups()?;
+    let collapse = !req.keep_duplicates && !groups.is_empty();
+    let filters_clauses = filter_clauses(&filters, f);
+    // Never ask a collector for more hits than there are documents.
+    let limit = req
+        .limit
+        .min((num_docs as usize).saturating_sub(req.offset));
+    let shown = req.offset + limit;
+    let mut window = collapse::first_window(shown);
+    let collapsing = collapse && limit > 0;
+    let mut collected = loop {
+        let (offset, limit) = if collapsing {
+            (0, window.min(num_docs as usize))
+        } else {
+            (req.offset, limit)
+        };
+        let wanted = collect::Wanted {
+            filters: &filters_clauses,
+            years: year_span(&filters),
+            sort,
+            offset,
+            limit,
+        };
+        let mut collected = guarded(|| {
+            collect::collect(&searcher, &queries, &wanted, &facet_collector)
+                .map_err(|e| search_failure(text, e))
+        })?;
+        if !collapsing {
+            break collected;
+        }
+        let exhausted = collected.top.len() < limit || limit >= num_docs as usize;
+        let kept = collapse::first_of_each_group(std::mem::take(&mut collected.top), &groups);
+        if kept.len() >= shown || exhausted {
+            collected.top = kept.into_iter().skip(req.offset).take(req.limit).collect();
+            break collected;
+        }
+        window *= 2;
     };
-    let collected = guarded(|| {
-        collect::collect(&searcher, &queries, &wanted, &facet_collector)
-            .map_err(|e| search_failure(text, e))
-    })?;
+    if req.count == Counting::Stories {
+        let stories = collapse::count_stories(idx, &searcher, req, &groups, &facet_collector)?;
+        collected.total = stories.total as usize;
+        collected.partial = stories.partial as usize;
+        collected.facets = stories.facets;
+    }
     let (years, companies) = collected.facets;
     let hits = hit::fetch_hits(
         idx,
@@ -135,6 +166,7 @@ fn run_query_with(
         main.tier_step,
         collected.top,
         req.offset,
+        &groups,
     )?;
 
     Ok(SearchResults {
@@ -144,6 +176,8 @@ fn run_query_with(
         total: collected.total as u64,
         partial: collected.partial as u64,
         counted: collected.counted,
+        counts: req.count,
+        collapsed: collapsing,
         corrections: main.corrections.clone(),
         offset: req.offset,
         limit: req.limit,
@@ -393,6 +427,84 @@ mod tests {
             counted_all > 10,
             "the all-words rule is exercised ({counted_all})"
         );
+    }
+
+    #[test]
+    fn collapsed_hits_are_the_reference_collapse_of_all_hits() {
+        let (_tmp, idx) = generated_index();
+        let groups = idx.groups().unwrap();
+        assert!(groups.len() >= 3, "the index has near-copies ({groups:?})");
+        let searcher = idx.reader.searcher();
+        let everything = searcher.num_docs() as usize;
+        let mut compared = 0;
+        for text in ["", "shares", "mobile phones", "return to office", "world cup final"] {
+            for sort in [SortOrder::Relevance, SortOrder::Date] {
+                for (offset, limit) in [(0, 10), (0, 1), (3, 7), (20, 30), (0, 500)] {
+                    let req = QueryRequest {
+                        text: text.to_string(),
+                        sort,
+                        offset,
+                        limit,
+                        company_facet_limit: 10,
+                        ..QueryRequest::default()
+                    };
+                    let fast = run_query(&idx, &req).unwrap();
+                    assert!(fast.collapsed);
+                    let all = run_query(
+                        &idx,
+                        &QueryRequest {
+                            keep_duplicates: true,
+                            offset: 0,
+                            limit: everything,
+                            ..req.clone()
+                        },
+                    )
+                    .unwrap();
+                    assert!(!all.collapsed);
+                    // The reference: every hit, then the first of each group.
+                    let mut seen = std::collections::HashSet::new();
+                    let firsts: Vec<&Hit> = all
+                        .hits
+                        .iter()
+                        .filter(|h| {
+                            let mut key: Vec<&str> =
+                                h.similar.iter().map(|s| s.id.as_str()).collect();
+                            key.push(&h.id);
+                            key.sort();
+                            seen.insert(key.join(" "))
+                        })
+                        .collect();
+                    let reference: Vec<String> = firsts
+                        .iter()
+                        .skip(offset)
+                        .take(limit)
+                        .map(|h| h.id.clone())
+                        .collect();
+                    let ids: Vec<String> = fast.hits.iter().map(|h| h.id.clone()).collect();
+                    assert_eq!(ids, reference, "{text:?} {sort:?} {offset} {limit}");
+                    let ranks: Vec<usize> = fast.hits.iter().map(|h| h.rank).collect();
+                    assert_eq!(ranks, (offset + 1..offset + 1 + ids.len()).collect::<Vec<_>>());
+                    assert_eq!(fast.total, all.total, "articles are counted by default");
+                    compared += ids.len();
+                    // Stories: each group once, over what `total` counts.
+                    if text.split_whitespace().count() <= 1 {
+                        let stories = run_query(
+                            &idx,
+                            &QueryRequest {
+                                count: Counting::Stories,
+                                ..req.clone()
+                            },
+                        )
+                        .unwrap();
+                        assert_eq!(stories.total as usize, seen.len(), "{text:?}");
+                        let year_total: u64 = stories.facets.year.iter().map(|y| y.count).sum();
+                        assert_eq!(year_total, stories.total);
+                        assert!(stories.total <= fast.total);
+                    }
+                }
+            }
+        }
+        assert!(compared > 200, "{compared}");
     }
 
     #[test]

@@ -270,6 +270,28 @@ impl Params {
                 )))
             }
         };
+        let flag = |name: &str, default: bool| -> Result<bool, ApiError> {
+            match self.one(name)?.map(str::trim) {
+                None | Some("") => Ok(default),
+                Some("false" | "0") => Ok(false),
+                Some("true" | "1") => Ok(true),
+                Some(other) => Err(ApiError::bad(format!(
+                    "`{name}` must be `true` or `false`, not `{}`",
+                    crate::text::truncate_words(other, 40)
+                ))),
+            }
+        };
+        let collapse = flag("collapse", true)?;
+        let count = match self.one("count")?.map(str::trim) {
+            None | Some("" | "articles") => crate::query::Counting::Articles,
+            Some("stories") => crate::query::Counting::Stories,
+            Some(other) => {
+                return Err(ApiError::bad(format!(
+                    "`count` must be `articles` or `stories`, not `{}`",
+                    crate::text::truncate_words(other, 40)
+                )))
+            }
+        };
         Ok(QueryRequest {
             text,
             companies,
@@ -278,6 +300,8 @@ impl Params {
             until,
             match_mode,
             exact,
+            keep_duplicates: !collapse,
+            count,
             ..QueryRequest::default()
         })
     }
@@ -295,6 +319,8 @@ const SEARCH_PARAMS: &[&str] = &[
     "facet_limit",
     "match",
     "exact",
+    "collapse",
+    "count",
 ];
 
 /// The [`QueryRequest`] of `/api/search` parameters, with the defaults of `search query`.
