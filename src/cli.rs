@@ -108,6 +108,9 @@ pub enum Command {
     /// Print one article as indexed: title, date and how it was found, companies, path, text
     #[command(after_help = SHOW_EXAMPLES)]
     Show(ShowArgs),
+    /// Articles like one article (by id or path): its distinctive words, its near-copies left out
+    #[command(after_help = SIMILAR_EXAMPLES)]
+    Similar(SimilarArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
@@ -644,6 +647,39 @@ impl FilterArgs {
             ..QueryRequest::default()
         }
     }
+}
+
+const SIMILAR_EXAMPLES: &str = "\
+Examples:
+  search similar bbc/tech/040.txt             the 10 articles most like it
+  search similar 0001234 --limit 3 --json     by id; the JSON of `search query --json`
+
+The article's 25 most distinctive words (count in the article × rarity in the
+index) are searched for; the article and its near-copies are left out, and
+near-copies among the hits are collapsed unless --no-collapse.";
+
+/// Arguments of `search similar`.
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The article: its id, else the path of its file (as `search show` takes it)
+    #[arg(value_name = "ID|PATH")]
+    pub key: String,
+
+    /// Number of hits to show (0: only counts and facets)
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+
+    /// Number of companies in the company facet
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub facet_limit: usize,
+
+    /// Show near-copies among the hits too
+    #[arg(long)]
+    pub no_collapse: bool,
+
+    /// Print results as one JSON document (the shape of `search query --json`)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `search query`.

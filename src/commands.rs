@@ -14,7 +14,7 @@ use search::output;
 use search::query::run_query;
 
 use crate::cli::{
-    Cli, Command, EvalArgs, EvalCompaniesArgs, EvalDatesArgs, EvalDupsArgs, ExportArgs, ExportTo, FacetKind,
+    Cli, Command, EvalArgs, EvalCompaniesArgs, EvalDatesArgs, EvalDupsArgs, ExportArgs, SimilarArgs, ExportTo, FacetKind,
     FacetsArgs, IndexArgs, QueryArgs, ServeArgs,
 };
 
@@ -58,6 +58,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Eval(args) => eval(cli, args),
         Command::Export(args) => export(cli, args),
         Command::Show(args) => show(cli, args),
+        Command::Similar(args) => similar(cli, args),
         Command::Completions(args) => completions(args),
         Command::Man(args) => man(args),
         Command::Check(args) => check(cli, args),
@@ -217,6 +218,36 @@ fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
     if args.json {
         output::print_json(&mut out, &results)?;
     } else {
+        let layout = output::Layout {
+            width: width(),
+            quiet: cli.quiet,
+            no_company_facet: args.facet_limit == 0,
+        };
+        output::print_results(&mut out, &results, layout)?;
+    }
+    out.flush()?;
+    exit_without_closing(idx);
+    Ok(Exit::success_if(results.total > 0))
+}
+
+fn similar(cli: &Cli, args: &SimilarArgs) -> Result<ExitCode> {
+    let idx = open_index(&cli.index)?;
+    let request = search::query::QueryRequest {
+        limit: args.limit,
+        company_facet_limit: args.facet_limit,
+        keep_duplicates: args.no_collapse,
+        ..Default::default()
+    };
+    let found = search::query::similar(&idx, &args.key, &request)?;
+    let results = output::rounded(found.results);
+    for warning in &results.warnings {
+        print_warning(cli, warning);
+    }
+    let mut out = stdout(cli);
+    if args.json {
+        output::print_json(&mut out, &results)?;
+    } else {
+        output::print_similar_header(&mut out, &found.article.2, &found.article.1, &found.terms)?;
         let layout = output::Layout {
             width: width(),
             quiet: cli.quiet,

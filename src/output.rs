@@ -186,6 +186,23 @@ fn print_corrections(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
     )
 }
 
+/// The line `search similar` prints before its hits: the article compared
+/// with and the words searched for.
+pub fn print_similar_header(
+    out: &mut dyn Write,
+    title: &str,
+    path: &str,
+    terms: &[String],
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{DIM}like {} ({}), by: {}{DIM:#}",
+        sanitize_for_terminal(title),
+        sanitize_for_terminal(path),
+        sanitize_for_terminal(&terms.join(" "))
+    )
+}
+
 /// `1 article`, `2 articles`.
 fn plural(n: u64, word: &str) -> String {
     if n != 1 {

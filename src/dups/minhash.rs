@@ -1,12 +1,16 @@
 //! MinHash signatures of an article's words: 64 minimum hash values over its
-//! word 3-shingles, each kept as 16 bits (b-bit MinHash), 128 bytes in all.
+//! word 3-shingles (one permutation, 64 bins), each kept as 16 bits (b-bit
+//! MinHash), 128 bytes in all.
 //!
 //! The words are the index analyzer's words before stemming (split on every
 //! non-alphanumeric character, lower-cased, folded to ASCII), so a copy that
 //! differs only in case, punctuation or accents has the same shingles. Each
-//! shingle is hashed once (xxh3 of its words' hashes); the 64 hash functions
-//! are multiply-shift hashes of that value (`(a·x + b) >> 48`, `a` odd),
-//! which costs one multiplication per function and shingle.
+//! shingle is hashed once (xxh3 of its words' hashes), and one-permutation
+//! hashing (Li, Owen and Zhang 2012) keeps, for each of 64 bins chosen by
+//! the hash's top bits, the smallest hash that falls in it: one hash per
+//! shingle instead of 64. A bin no shingle fell in (short articles) takes the
+//! value of the next filled bin, shifted by the distance (densification by
+//! rotation, Shrivastava and Li 2014). Each value keeps 16 low bits.
 //!
 //! The fraction of equal positions of two signatures estimates the Jaccard
 //! similarity of the two articles' shingle sets (with 16 bits, two different
@@ -25,30 +29,8 @@ pub const BYTES: usize = HASHES * 2;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Signature(pub [u16; HASHES]);
 
-/// The multipliers and offsets of the hash functions: fixed (derived by
-/// splitmix64 from their position), so signatures of different runs compare.
-const fn functions() -> [(u64, u64); HASHES] {
-    let mut out = [(0u64, 0u64); HASHES];
-    let mut state: u64 = 0x5eed_d00b_1e5_c0de;
-    let mut i = 0;
-    while i < HASHES {
-        let a = splitmix(&mut state) | 1;
-        let b = splitmix(&mut state);
-        out[i] = (a, b);
-        i += 1;
-    }
-    out
-}
-
-const fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-static FUNCTIONS: [(u64, u64); HASHES] = functions();
+/// Added per bin of distance to a value an empty bin borrows (densification).
+const BORROW_STEP: u64 = 0x9e37_79b9_7f4a_7c15;
 
 impl Signature {
     /// The signature of `text`, or `None` when it has no words.
@@ -67,25 +49,36 @@ impl Signature {
         if words.is_empty() {
             return None;
         }
-        let mut mins = [u64::MAX; HASHES];
+        // One permutation: each shingle's hash picks a bin by its top six
+        // bits and competes for the bin's minimum with the rest.
+        let mut bins = [u64::MAX; HASHES];
         let mut add = |shingle: &[u64]| {
             let mut bytes = [0u8; 8 * SHINGLE];
             for (chunk, w) in bytes.chunks_exact_mut(8).zip(shingle) {
                 chunk.copy_from_slice(&w.to_le_bytes());
             }
             let x = xxhash_rust::xxh3::xxh3_64(&bytes[..8 * shingle.len()]);
-            for (min, &(a, b)) in mins.iter_mut().zip(FUNCTIONS.iter()) {
-                *min = (*min).min(a.wrapping_mul(x).wrapping_add(b));
-            }
+            let bin = (x >> 58) as usize;
+            let value = x & ((1 << 58) - 1);
+            bins[bin] = bins[bin].min(value);
         };
         if words.len() < SHINGLE {
             add(words);
         } else {
             words.windows(SHINGLE).for_each(add);
         }
+        // Densification by rotation: an empty bin takes the value of the
+        // next filled bin (circularly), shifted by the distance.
+        let filled = bins;
         let mut out = [0u16; HASHES];
-        for (o, m) in out.iter_mut().zip(mins) {
-            *o = (m >> 48) as u16;
+        for (i, o) in out.iter_mut().enumerate() {
+            let (distance, value) = (0..HASHES)
+                .map(|d| (d as u64, filled[(i + d) % HASHES]))
+                .find(|(_, v)| *v != u64::MAX)
+                .expect("at least one shingle");
+            // The low bits of a minimum are as random as any value's.
+            let v = value.wrapping_add(distance.wrapping_mul(BORROW_STEP));
+            *o = (v ^ (v >> 29)) as u16;
         }
         Some(Signature(out))
     }

@@ -152,3 +152,17 @@ impl Weight for Documents {
         }
     }
 }
+
+/// A query matching exactly `addresses` of `searcher`'s commit.
+pub(super) fn documents(searcher: &Searcher, addresses: &[DocAddress]) -> impl Query + Clone {
+    let mut sets: HashMap<SegmentId, BitSet> = HashMap::new();
+    let segments = searcher.segment_readers();
+    for a in addresses {
+        if let Some(segment) = segments.get(a.segment_ord as usize) {
+            sets.entry(segment.segment_id())
+                .or_insert_with(|| BitSet::with_max_value(segment.max_doc()))
+                .insert(a.doc_id);
+        }
+    }
+    Documents(std::sync::Arc::new(sets))
+}

@@ -29,6 +29,8 @@
 //! | `hit.rs` | stored fields and snippets of the hits shown |
 //! | `guard.rs` | engine panics turned into errors |
 //! | `select.rs` | the articles a request selects, unranked (`search export`) |
+//! | `collapse.rs` | near-copies collapsed into one hit; counting stories |
+//! | `like.rs` | `search similar`: articles like one article, by its distinctive words |
 
 mod collapse;
 mod collect;
@@ -37,6 +39,7 @@ mod facets;
 mod filter;
 mod guard;
 mod hit;
+mod like;
 mod pasted;
 mod plain;
 mod request;
@@ -63,6 +66,7 @@ pub use request::{
     AppliedFilters, Correction, Counting, DateBound, FacetCount, Facets, Hit, Idf, MatchMode,
     QueryRequest, Ranking, SearchResults, SimilarArticle, Snippet, SortOrder,
 };
+pub use like::{similar, Similar};
 pub use select::{select, Selection};
 pub use syntax::uses_query_syntax;
 pub use words::MAX_TIERED_TERMS;
@@ -80,6 +84,17 @@ fn run_query_with(
     req: &QueryRequest,
     one_pass: bool,
 ) -> Result<SearchResults, SearchError> {
+    run_main(idx, req, one_pass, None)
+}
+
+/// Runs a search of `req`, or of `compiled` (a query made elsewhere, such
+/// as `search similar`'s) in place of the request's text.
+fn run_main(
+    idx: &SearchIndex,
+    req: &QueryRequest,
+    one_pass: bool,
+    compiled: Option<MainQuery>,
+) -> Result<SearchResults, SearchError> {
     let started = Instant::now();
     if let (Some(since), Some(until)) = (req.since, req.until) {
         if since.first_key() > until.last_key() {
@@ -93,7 +108,10 @@ fn run_query_with(
     let text = req.text.trim();
 
     let num_docs = searcher.num_docs();
-    let main = main_query(idx, &searcher, text, req.literal, &req.ranking, !req.exact)?;
+    let main = match compiled {
+        Some(main) => main,
+        None => main_query(idx, &searcher, text, req.literal, &req.ranking, !req.exact)?,
+    };
     let (filters, mut warnings) = resolve_filters(req, &searcher, f, &idx.dir);
     warnings.extend(main.notes.iter().cloned());
     let sort = if text.is_empty() {
