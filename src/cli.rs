@@ -305,11 +305,7 @@ recall over the pairs labelled same.";
 #[derive(Debug, Args)]
 pub struct EvalDupsArgs {
     /// Labels file: PATH<TAB>PATH<TAB>same|different per line
-    #[arg(
-        long,
-        value_name = "FILE",
-        default_value = "tests/data/dup-labels.tsv"
-    )]
+    #[arg(long, value_name = "FILE", default_value = "tests/data/dup-labels.tsv")]
     pub labels: PathBuf,
 
     /// Instead of scoring, list every pair whose signatures agree in at least

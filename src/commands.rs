@@ -14,8 +14,8 @@ use search::output;
 use search::query::run_query;
 
 use crate::cli::{
-    Cli, Command, EvalArgs, EvalCompaniesArgs, EvalDatesArgs, EvalDupsArgs, ExportArgs, SimilarArgs, ExportTo, FacetKind,
-    FacetsArgs, IndexArgs, QueryArgs, ServeArgs,
+    Cli, Command, EvalArgs, EvalCompaniesArgs, EvalDatesArgs, EvalDupsArgs, ExportArgs, ExportTo,
+    FacetKind, FacetsArgs, IndexArgs, QueryArgs, ServeArgs, SimilarArgs,
 };
 
 /// How a command ended: the exit codes, chosen here only.

@@ -162,6 +162,8 @@ fn search_is_the_query_json_document() {
             &["office", "-c", "Google", "-c", "Amazon", "-n", "0"],
         ),
         ("company=Nosuchcorp", &["--company", "Nosuchcorp"]),
+        ("q=office&collapse=false", &["office", "--no-collapse"]),
+        ("q=office&count=stories", &["office", "--count", "stories"]),
     ];
     for (params, args) in cases {
         let api = server.ok(&format!("/api/search?{params}"));

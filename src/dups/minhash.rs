@@ -106,7 +106,12 @@ impl Signature {
 
     /// The estimated Jaccard similarity of the two texts' shingles (0 to 1).
     pub fn similarity(&self, other: &Signature) -> f64 {
-        let same = self.0.iter().zip(other.0).filter(|(a, b)| **a == *b).count();
+        let same = self
+            .0
+            .iter()
+            .zip(other.0)
+            .filter(|(a, b)| **a == *b)
+            .count();
         same as f64 / HASHES as f64
     }
 }

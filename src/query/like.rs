@@ -69,7 +69,10 @@ pub fn similar(idx: &SearchIndex, key: &str, req: &QueryRequest) -> Result<Simil
         })
         .collect();
     let ranked = BooleanQuery::new(vec![
-        (Occur::Must, Box::new(BooleanQuery::new(any)) as Box<dyn Query>),
+        (
+            Occur::Must,
+            Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
+        ),
         (
             Occur::MustNot,
             Box::new(super::collapse::documents(&searcher, &excluded)),
@@ -118,9 +121,11 @@ fn distinctive_terms(
     searcher: &tantivy::Searcher,
     text: &str,
 ) -> Result<Vec<(String, f32)>, SearchError> {
-    let mut analyzer = idx.index.tokenizers().get(QUERY_ANALYZER).ok_or_else(|| {
-        SearchError::BadArgument(format!("no analyzer {QUERY_ANALYZER}"))
-    })?;
+    let mut analyzer = idx
+        .index
+        .tokenizers()
+        .get(QUERY_ANALYZER)
+        .ok_or_else(|| SearchError::BadArgument(format!("no analyzer {QUERY_ANALYZER}")))?;
     let mut counts: HashMap<String, u32> = HashMap::new();
     let mut stream = analyzer.token_stream(text);
     while stream.advance() {

@@ -62,11 +62,11 @@ use filter::{filter_clauses, resolve_filters, year_span};
 use guard::guarded;
 use syntax::search_failure;
 
+pub use like::{similar, Similar};
 pub use request::{
     AppliedFilters, Correction, Counting, DateBound, FacetCount, Facets, Hit, Idf, MatchMode,
     QueryRequest, Ranking, SearchResults, SimilarArticle, Snippet, SortOrder,
 };
-pub use like::{similar, Similar};
 pub use select::{select, Selection};
 pub use syntax::uses_query_syntax;
 pub use words::MAX_TIERED_TERMS;
@@ -139,7 +139,7 @@ fn run_main(
     let limit = req
         .limit
         .min((num_docs as usize).saturating_sub(req.offset));
-    let shown = req.offset + limit;
+    let shown = req.offset.saturating_add(limit);
     let mut window = collapse::first_window(shown);
     let collapsing = collapse && limit > 0;
     let mut collected = loop {
@@ -168,7 +168,7 @@ fn run_main(
             collected.top = kept.into_iter().skip(req.offset).take(req.limit).collect();
             break collected;
         }
-        window *= 2;
+        window = window.saturating_mul(2);
     };
     if req.count == Counting::Stories {
         let stories = collapse::count_stories(idx, &searcher, req, &groups, &facet_collector)?;
@@ -455,7 +455,13 @@ mod tests {
         let searcher = idx.reader.searcher();
         let everything = searcher.num_docs() as usize;
         let mut compared = 0;
-        for text in ["", "shares", "mobile phones", "return to office", "world cup final"] {
+        for text in [
+            "",
+            "shares",
+            "mobile phones",
+            "return to office",
+            "world cup final",
+        ] {
             for sort in [SortOrder::Relevance, SortOrder::Date] {
                 for (offset, limit) in [(0, 10), (0, 1), (3, 7), (20, 30), (0, 500)] {
                     let req = QueryRequest {
@@ -501,7 +507,10 @@ mod tests {
                     let ids: Vec<String> = fast.hits.iter().map(|h| h.id.clone()).collect();
                     assert_eq!(ids, reference, "{text:?} {sort:?} {offset} {limit}");
                     let ranks: Vec<usize> = fast.hits.iter().map(|h| h.rank).collect();
-                    assert_eq!(ranks, (offset + 1..offset + 1 + ids.len()).collect::<Vec<_>>());
+                    assert_eq!(
+                        ranks,
+                        (offset + 1..offset + 1 + ids.len()).collect::<Vec<_>>()
+                    );
                     assert_eq!(fast.total, all.total, "articles are counted by default");
                     compared += ids.len();
                     // Stories: each group once, over what `total` counts.
