@@ -132,7 +132,8 @@ Examples:
   curl 'http://127.0.0.1:7700/api/search?q=layoffs&company=AWS&limit=3'
 
 Endpoints: GET /api/search (the parameters of `search query`: q, company, year,
-since, until, limit, offset, sort, facet_limit), /api/articles/ID, /api/facets
+since, until, limit, offset, sort, facet_limit, collapse, count), /api/articles/ID,
+/api/similar/ID, /api/facets
 ?field=company|year, /api/health. The index is reopened when `search index`
 commits. Ctrl-C or SIGTERM stops the server.";
 

@@ -245,6 +245,30 @@ fn form_encode(s: &str) -> String {
         .collect()
 }
 
+/// `/api/similar/{id}` is the document of `search similar --json`.
+#[test]
+fn similar_is_the_similar_json_document() {
+    let dir = TempDir::new().unwrap();
+    let idx = dir.path().join("idx");
+    search(&idx)
+        .args(["index", "tests/data/dups", "--quiet"])
+        .assert()
+        .success();
+    let server = Server::start(&idx, &[]);
+    let id = "tests%2Fdata%2Fdups%2Fwire-orchard.txt";
+    let api = server.ok(&format!("/api/similar/{id}?limit=2"));
+    let cli = run_json(
+        &idx,
+        &["similar", "tests/data/dups/wire-orchard.txt", "-n", "2"],
+    );
+    assert_eq!(untimed(api.clone()), untimed(cli));
+    assert!(api["hits"][0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("pickers-shortage.txt"));
+    server.error("/api/similar/no-such-article", 404);
+}
+
 #[test]
 fn facets_are_the_facets_json_document() {
     let (_dir, idx) = fixture_index();
