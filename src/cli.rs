@@ -102,9 +102,15 @@ pub enum Command {
     /// Measure publication years against hand labels: precision and coverage
     #[command(after_help = EVAL_DATES_EXAMPLES)]
     EvalDates(EvalDatesArgs),
+    /// Measure near-duplicate grouping against labelled pairs: precision, recall
+    #[command(after_help = EVAL_DUPS_EXAMPLES)]
+    EvalDups(EvalDupsArgs),
     /// Print one article as indexed: title, date and how it was found, companies, path, text
     #[command(after_help = SHOW_EXAMPLES)]
     Show(ShowArgs),
+    /// Articles like one article (by id or path): its distinctive words, its near-copies left out
+    #[command(after_help = SIMILAR_EXAMPLES)]
+    Similar(SimilarArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
@@ -126,7 +132,8 @@ Examples:
   curl 'http://127.0.0.1:7700/api/search?q=layoffs&company=AWS&limit=3'
 
 Endpoints: GET /api/search (the parameters of `search query`: q, company, year,
-since, until, limit, offset, sort, facet_limit), /api/articles/ID, /api/facets
+since, until, limit, offset, sort, facet_limit, collapse, count), /api/articles/ID,
+/api/similar/ID, /api/facets
 ?field=company|year, /api/health. The index is reopened when `search index`
 commits. Ctrl-C or SIGTERM stops the server.";
 
@@ -283,6 +290,38 @@ Examples:
 Precision: years shown that equal the label (a year shown where none is
 labelled is wrong). Coverage: labelled years that are shown. Labelled articles
 whose file is not found are left out and counted.";
+
+const EVAL_DUPS_EXAMPLES: &str = "\
+Examples:
+  search index ../shared/corpora/bbc --index bbc.idx
+  search eval-dups --index bbc.idx               precision and recall on tests/data/dup-labels.tsv
+  search eval-dups --index bbc.idx --verbose     also the missed, wrong and unjudged pairs
+  search eval-dups --index bbc.idx --candidates 0.2 > pairs.tsv   pairs to label
+
+Labels: PATH<TAB>PATH<TAB>same|different per line, paths by their end
+(bbc/tech/040.txt). Precision is over the grouped pairs that are labelled,
+recall over the pairs labelled same.";
+
+/// Arguments of `search eval-dups`.
+#[derive(Debug, Args)]
+pub struct EvalDupsArgs {
+    /// Labels file: PATH<TAB>PATH<TAB>same|different per line
+    #[arg(long, value_name = "FILE", default_value = "tests/data/dup-labels.tsv")]
+    pub labels: PathBuf,
+
+    /// Instead of scoring, list every pair whose signatures agree in at least
+    /// this fraction, with its exact similarity (compares all pairs)
+    #[arg(long, value_name = "FRACTION")]
+    pub candidates: Option<f64>,
+
+    /// Also list the missed, wrong and unjudged pairs
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// Arguments of `search eval-dates`.
 #[derive(Debug, Args)]
@@ -560,6 +599,19 @@ pub struct FilterArgs {
     /// Search the words as typed: a word no article has is not replaced by the closest word of the index
     #[arg(long)]
     pub exact: bool,
+
+    /// What the count and facets count: articles, or stories (a group of near-copies once)
+    #[arg(long, value_enum, value_name = "UNIT", default_value_t = CountUnit::Articles)]
+    pub count: CountUnit,
+}
+
+/// `--count` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CountUnit {
+    /// Every matching article, near-copies too
+    Articles,
+    /// Every matching story: near-copies count once
+    Stories,
 }
 
 /// `--match` values.
@@ -585,9 +637,46 @@ impl FilterArgs {
                 Match::Any => MatchMode::Any,
             },
             exact: self.exact,
+            count: match self.count {
+                CountUnit::Articles => search::query::Counting::Articles,
+                CountUnit::Stories => search::query::Counting::Stories,
+            },
             ..QueryRequest::default()
         }
     }
+}
+
+const SIMILAR_EXAMPLES: &str = "\
+Examples:
+  search similar bbc/tech/040.txt             the 10 articles most like it
+  search similar 0001234 --limit 3 --json     by id; the JSON of `search query --json`
+
+The article's 25 most distinctive words (count in the article × rarity in the
+index) are searched for; the article and its near-copies are left out, and
+near-copies among the hits are collapsed unless --no-collapse.";
+
+/// Arguments of `search similar`.
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The article: its id, else the path of its file (as `search show` takes it)
+    #[arg(value_name = "ID|PATH")]
+    pub key: String,
+
+    /// Number of hits to show (0: only counts and facets)
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+
+    /// Number of companies in the company facet
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub facet_limit: usize,
+
+    /// Show near-copies among the hits too
+    #[arg(long)]
+    pub no_collapse: bool,
+
+    /// Print results as one JSON document (the shape of `search query --json`)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `search query`.
@@ -615,6 +704,10 @@ pub struct QueryArgs {
     /// Number of companies in the company facet
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub facet_limit: usize,
+
+    /// Show every article: near-copies are not collapsed into one hit
+    #[arg(long)]
+    pub no_collapse: bool,
 
     /// Print results as one JSON document
     #[arg(long, conflicts_with = "jsonl")]
@@ -649,6 +742,7 @@ impl QueryArgs {
                 Sort::Date => SortOrder::Date,
             },
             company_facet_limit: self.facet_limit,
+            keep_duplicates: self.no_collapse,
             ..self.filters.request(&self.query)
         }
     }

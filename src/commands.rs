@@ -14,8 +14,8 @@ use search::output;
 use search::query::{run_query, run_query_after, Cursor};
 
 use crate::cli::{
-    Cli, Command, EvalArgs, EvalCompaniesArgs, EvalDatesArgs, ExportArgs, ExportTo, FacetKind,
-    FacetsArgs, IndexArgs, QueryArgs, ServeArgs,
+    Cli, Command, EvalArgs, EvalCompaniesArgs, EvalDatesArgs, EvalDupsArgs, ExportArgs, ExportTo,
+    FacetKind, FacetsArgs, IndexArgs, QueryArgs, ServeArgs, SimilarArgs,
 };
 
 /// How a command ended: the exit codes, chosen here only.
@@ -54,9 +54,11 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Facets(args) => facets(cli, args),
         Command::EvalCompanies(args) => eval_companies(cli, args),
         Command::EvalDates(args) => eval_dates(cli, args),
+        Command::EvalDups(args) => eval_dups(cli, args),
         Command::Eval(args) => eval(cli, args),
         Command::Export(args) => export(cli, args),
         Command::Show(args) => show(cli, args),
+        Command::Similar(args) => similar(cli, args),
         Command::Completions(args) => completions(args),
         Command::Man(args) => man(args),
         Command::Check(args) => check(cli, args),
@@ -228,6 +230,36 @@ fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
     Ok(Exit::success_if(results.total > 0))
 }
 
+fn similar(cli: &Cli, args: &SimilarArgs) -> Result<ExitCode> {
+    let idx = open_index(&cli.index)?;
+    let request = search::query::QueryRequest {
+        limit: args.limit,
+        company_facet_limit: args.facet_limit,
+        keep_duplicates: args.no_collapse,
+        ..Default::default()
+    };
+    let found = search::query::similar(&idx, &args.key, &request)?;
+    let results = output::rounded(found.results);
+    for warning in &results.warnings {
+        print_warning(cli, warning);
+    }
+    let mut out = stdout(cli);
+    if args.json {
+        output::print_json(&mut out, &results)?;
+    } else {
+        output::print_similar_header(&mut out, &found.article.2, &found.article.1, &found.terms)?;
+        let layout = output::Layout {
+            width: width(),
+            quiet: cli.quiet,
+            no_company_facet: args.facet_limit == 0,
+        };
+        output::print_results(&mut out, &results, layout)?;
+    }
+    out.flush()?;
+    exit_without_closing(idx);
+    Ok(Exit::success_if(results.total > 0))
+}
+
 /// `search query --jsonl`: the hits are fetched and written a page at a
 /// time with a search-after cursor (each page a top-k of one page, of the
 /// hits ranked after the last one written, on the same snapshot of the
@@ -236,7 +268,6 @@ fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
 fn query_jsonl(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
     let request = args.to_request();
     let page = args.page_size.max(1);
-    let end = request.offset.saturating_add(request.limit);
     let idx = search::index::open_index_streaming(&cli.index)?;
     let first_request = search::query::QueryRequest {
         limit: page.min(request.limit),
@@ -249,24 +280,36 @@ fn query_jsonl(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
     let mut written = 0;
     let mut offset = request.offset;
     let mut hits = std::mem::take(&mut first.hits);
+    // Near-copies: each page keeps the first of its groups; the groups of
+    // earlier pages (their hits and the copies listed with them) are left out.
+    let mut shown: std::collections::HashSet<String> = std::collections::HashSet::new();
     loop {
-        let asked = page.min(end - offset);
-        for hit in &hits {
-            output::print_json_line(&mut out, "hit", hit)?;
+        for mut hit in hits {
+            if written >= request.limit {
+                break;
+            }
+            if shown.contains(&hit.id) {
+                continue;
+            }
+            shown.extend(hit.similar.iter().map(|s| s.id.clone()));
+            shown.insert(hit.id.clone());
+            hit.rank = request.offset + written + 1;
+            output::print_json_line(&mut out, "hit", &hit)?;
+            written += 1;
         }
         out.flush()?;
-        written += hits.len();
-        offset += hits.len();
-        if hits.len() < asked || offset >= end {
+        let Some(after) = cursor else { break };
+        if written >= request.limit {
             break;
         }
+        offset += page;
         let next = search::query::QueryRequest {
             offset,
-            limit: page.min(end - offset),
+            limit: page,
             ..request.clone()
         };
-        let (results, after) = run_query_after(&idx, &next, cursor)?;
-        cursor = after;
+        let (results, next_cursor) = run_query_after(&idx, &next, after)?;
+        cursor = next_cursor;
         hits = output::rounded(results).hits;
     }
     first.limit = request.limit;
@@ -495,6 +538,30 @@ fn eval_dates(cli: &Cli, args: &EvalDatesArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn eval_dups(cli: &Cli, args: &EvalDupsArgs) -> Result<ExitCode> {
+    use search::dups::eval;
+    let idx = open_index(&cli.index)?;
+    let mut out = stdout(cli);
+    if let Some(loose) = args.candidates {
+        let candidates = eval::candidates(&idx, loose)?;
+        if args.json {
+            output::print_json(&mut out, &candidates)?;
+        } else {
+            eval::print_candidates(&mut out, &candidates)?;
+        }
+        out.flush()?;
+        return Ok(Exit::success_if(!candidates.is_empty()));
+    }
+    let result = eval::eval_dups(&idx, &args.labels)?;
+    if args.json {
+        output::print_json(&mut out, &result)?;
+    } else {
+        eval::print_dup_eval(&mut out, &result, args.verbose)?;
+    }
+    out.flush()?;
+    Ok(Exit::success_if(result.labelled > 0))
 }
 
 fn eval(cli: &Cli, args: &EvalArgs) -> Result<ExitCode> {

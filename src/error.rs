@@ -58,6 +58,9 @@ pub enum SearchError {
     /// The commit succeeded, but writing the facet files failed.
     #[error("the new index is committed, but writing its facet files failed ({0}); run `search index` again to finish")]
     FacetFilesFailed(String),
+    /// The commit succeeded, but writing the groups of near-copies failed.
+    #[error("the new index is committed, but writing its near-duplicate groups failed ({0}); run `search index` again to finish")]
+    GroupsFileFailed(String),
     /// A bad option value that clap cannot check.
     #[error("{0}")]
     BadArgument(String),

@@ -26,6 +26,7 @@
 //! * [`serve`] answers the same searches over HTTP (JSON API and a page).
 
 pub mod article;
+pub mod dups;
 pub mod error;
 pub mod eval;
 pub mod eval_dates;

@@ -134,12 +134,19 @@ fn print_count_line(
         format!(" for \"{}\"", crate::text::truncate_words(&query, 80))
     };
     let mut notes = describe_filters(r);
+    let unit = match r.counts {
+        crate::query::Counting::Articles => "article",
+        crate::query::Counting::Stories => "story",
+    };
+    if r.collapsed {
+        notes.push("near-copies collapsed".to_string());
+    }
     let counted = if r.counted == MatchMode::All && r.partial > 0 {
         notes.push(format!("{} more match some", r.partial));
         let verb = if r.total == 1 { "matches" } else { "match" };
-        format!("{} {verb} all words", plural(r.total, "article"))
+        format!("{} {verb} all words", plural(r.total, unit))
     } else {
-        plural(r.total, "matching article")
+        plural(r.total, &format!("matching {unit}"))
     };
     let notes = if notes.is_empty() {
         String::new()
@@ -179,8 +186,30 @@ fn print_corrections(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
     )
 }
 
+/// The line `search similar` prints before its hits: the article compared
+/// with and the words searched for.
+pub fn print_similar_header(
+    out: &mut dyn Write,
+    title: &str,
+    path: &str,
+    terms: &[String],
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{DIM}like {} ({}), by: {}{DIM:#}",
+        sanitize_for_terminal(title),
+        sanitize_for_terminal(path),
+        sanitize_for_terminal(&terms.join(" "))
+    )
+}
+
 /// `1 article`, `2 articles`.
 fn plural(n: u64, word: &str) -> String {
+    if n != 1 {
+        if let Some(stem) = word.strip_suffix("story") {
+            return format!("{n} {stem}stories");
+        }
+    }
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
@@ -249,10 +278,16 @@ fn print_hit(out: &mut dyn Write, hit: &Hit, width: Option<usize>) -> io::Result
             .collect();
         sanitize_for_terminal(&names.join(", "))
     };
-    let score = hit
+    let mut score = hit
         .score
         .map(|s| format!("{GLUE}· {}", glued(&format!("score {s:.2}"))))
         .unwrap_or_default();
+    if !hit.similar.is_empty() {
+        score.push_str(&format!(
+            "{GLUE}· {}",
+            glued(&format!("{} similar", hit.similar.len()))
+        ));
+    }
     // `·` stays at the end of a line, never starts one; a date or a score is not split.
     let meta = format!(
         "    {META}{}{META:#}\u{a0}· {companies}\u{a0}· {PATH}{}{PATH:#}{DIM}{}{DIM:#}",

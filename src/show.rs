@@ -63,18 +63,29 @@ pub enum MatchedBy {
 /// Errors if there is none.
 pub fn find(idx: &SearchIndex, key: &str) -> Result<(MatchedBy, Vec<StoredArticle>), SearchError> {
     let searcher = idx.reader.searcher();
+    let (by, addresses) = find_addresses(idx, &searcher, key)?;
+    let articles = addresses
+        .into_iter()
+        .map(|a| Ok(stored(&searcher.doc::<TantivyDocument>(a)?, &idx.fields)))
+        .collect::<Result<_, SearchError>>()?;
+    Ok((by, articles))
+}
+
+/// Where the articles [`find`] finds are, in `searcher`'s commit, in index order.
+pub fn find_addresses(
+    idx: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    key: &str,
+) -> Result<(MatchedBy, Vec<tantivy::DocAddress>), SearchError> {
     let f = idx.fields;
-    let lookup = |field, text: &str| -> Result<Vec<StoredArticle>, SearchError> {
+    let lookup = |field, text: &str| -> Result<Vec<tantivy::DocAddress>, SearchError> {
         let query = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic);
         let mut addresses: Vec<_> = searcher
             .search(&query, &DocSetCollector)?
             .into_iter()
             .collect();
         addresses.sort();
-        addresses
-            .into_iter()
-            .map(|a| Ok(stored(&searcher.doc::<TantivyDocument>(a)?, &f)))
-            .collect()
+        Ok(addresses)
     };
     let found = lookup(f.id, key)?;
     if !found.is_empty() {

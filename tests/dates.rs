@@ -23,7 +23,10 @@ fn index_files(dir: &TempDir, files: &[(&str, &str)]) -> Vec<Value> {
         .arg(&corpus)
         .assert()
         .success();
-    let v = run_json(&dir.path().join("idx"), &["query", "-n", "100"]);
+    let v = run_json(
+        &dir.path().join("idx"),
+        &["query", "-n", "100", "--no-collapse"],
+    );
     v["hits"].as_array().unwrap().clone()
 }
 

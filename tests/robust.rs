@@ -43,7 +43,7 @@ fn found(index: &Path, words: &str) -> Vec<String> {
     let out = search_in(
         Path::new("/"),
         index,
-        &["query", words, "--json", "--limit", "100"],
+        &["query", words, "--json", "--limit", "100", "--no-collapse"],
     );
     assert!(
         matches!(out.status.code(), Some(0 | 1)),

@@ -162,6 +162,8 @@ fn search_is_the_query_json_document() {
             &["office", "-c", "Google", "-c", "Amazon", "-n", "0"],
         ),
         ("company=Nosuchcorp", &["--company", "Nosuchcorp"]),
+        ("q=office&collapse=false", &["office", "--no-collapse"]),
+        ("q=office&count=stories", &["office", "--count", "stories"]),
     ];
     for (params, args) in cases {
         let api = server.ok(&format!("/api/search?{params}"));
@@ -241,6 +243,30 @@ fn form_encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// `/api/similar/{id}` is the document of `search similar --json`.
+#[test]
+fn similar_is_the_similar_json_document() {
+    let dir = TempDir::new().unwrap();
+    let idx = dir.path().join("idx");
+    search(&idx)
+        .args(["index", "tests/data/dups", "--quiet"])
+        .assert()
+        .success();
+    let server = Server::start(&idx, &[]);
+    let id = "tests%2Fdata%2Fdups%2Fwire-orchard.txt";
+    let api = server.ok(&format!("/api/similar/{id}?limit=2"));
+    let cli = run_json(
+        &idx,
+        &["similar", "tests/data/dups/wire-orchard.txt", "-n", "2"],
+    );
+    assert_eq!(untimed(api.clone()), untimed(cli));
+    assert!(api["hits"][0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("pickers-shortage.txt"));
+    server.error("/api/similar/no-such-article", 404);
 }
 
 #[test]

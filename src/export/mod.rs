@@ -687,6 +687,8 @@ mod tests {
                 &idx,
                 &QueryRequest {
                     limit: 1000,
+                    // Export writes every article, near-copies too.
+                    keep_duplicates: true,
                     ..req.clone()
                 },
             )

@@ -286,6 +286,8 @@ pub fn build_index(
     // Also on an unchanged run: an index from an older version gets its files.
     super::facet_file::write_facet_files(&opts.index_dir, &plan.opened.index)
         .map_err(|e| SearchError::FacetFilesFailed(e.to_string()))?;
+    crate::dups::write_groups_file(&opts.index_dir, &plan.opened.index)
+        .map_err(|e| SearchError::GroupsFileFailed(e.to_string()))?;
     // Never report success over an index that cannot be read.
     if let Some(what) = super::check::unreadable(&opts.index_dir) {
         return Err(SearchError::Damaged {

@@ -25,6 +25,23 @@ pub struct SearchIndex {
     pub dir: PathBuf,
     /// The flat facet copies of its segments, read as queries need them.
     pub facet_files: std::sync::Arc<facet_file::FacetFiles>,
+    /// The groups of near-copies of the reader's commit, loaded on first use.
+    groups: std::sync::OnceLock<std::sync::Arc<crate::dups::Groups>>,
+}
+
+impl SearchIndex {
+    /// The groups of near-copies of the reader's commit: read from
+    /// `search-dups.bin` when it describes the commit, else computed (the
+    /// reader never reloads, so they stay right for its searchers).
+    pub fn groups(&self) -> Result<std::sync::Arc<crate::dups::Groups>, SearchError> {
+        if let Some(groups) = self.groups.get() {
+            return Ok(std::sync::Arc::clone(groups));
+        }
+        let groups = crate::dups::for_searcher(&self.dir, &self.reader.searcher())?;
+        Ok(std::sync::Arc::clone(
+            self.groups.get_or_init(|| std::sync::Arc::new(groups)),
+        ))
+    }
 }
 
 /// Opens the index at `dir` for searching.
@@ -114,6 +131,7 @@ fn open_with(dir: &Path, store_blocks: Option<usize>) -> Result<SearchIndex, Sea
         reader,
         fields,
         dir: dir.to_path_buf(),
+        groups: std::sync::OnceLock::new(),
     })
 }
 

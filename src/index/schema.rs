@@ -17,7 +17,7 @@ use crate::article::Article;
 use crate::error::SearchError;
 
 /// Bumped whenever the schema, the analyzers or the stored values change meaning.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 /// Names the analyzers' behaviour; an index built with other analyzers must be rebuilt.
 pub const ANALYZER_VERSION: &str =
     "simple+long40+lower+ascii-fold+stem-en/1;exact:simple+long40+lower+ascii-fold/1";
@@ -64,6 +64,8 @@ pub struct Fields {
     pub url: Field,
     /// Publisher, if any.
     pub source: Field,
+    /// MinHash signature of the body (bytes, fast), for near-duplicates.
+    pub minhash: Field,
 }
 
 impl Fields {
@@ -92,6 +94,7 @@ impl Fields {
             date_source: get("date_source")?,
             url: get("url")?,
             source: get("source")?,
+            minhash: get(crate::dups::groups::FIELD)?,
         })
     }
 }
@@ -142,6 +145,7 @@ pub fn build_schema() -> Schema {
     b.add_text_field("date_source", STORED);
     b.add_text_field("url", STORED);
     b.add_text_field("source", STORED);
+    b.add_bytes_field(crate::dups::groups::FIELD, FAST);
     b.build()
 }
 
@@ -227,6 +231,13 @@ pub fn to_document(article: &Article, f: &Fields) -> TantivyDocument {
     }
     if let Some(source) = &article.source {
         doc.add_text(f.source, source);
+    }
+    // The body without its headline (copies often differ in the headline);
+    // an article that is only a headline is compared by it.
+    let signature = crate::dups::Signature::of_text(&article.body)
+        .or_else(|| crate::dups::Signature::of_text(&article.title));
+    if let Some(signature) = signature {
+        doc.add_bytes(f.minhash, &signature.to_bytes());
     }
     doc
 }

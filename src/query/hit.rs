@@ -3,13 +3,14 @@
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
 
 use super::compiled::{bm25_part, Marks};
-use super::request::Hit;
+use super::request::{Hit, SimilarArticle};
 use crate::error::SearchError;
 use crate::index::{Fields, SearchIndex, Stored};
 use crate::snippet::SnippetMaker;
 
 /// The hits for `top` (score and address, best first), ranked from
-/// `offset + 1`, read and cut into snippets on the search threads.
+/// `offset + 1`, read and cut into snippets on the search threads, each
+/// with its near-copies in `groups`.
 pub(super) fn fetch_hits(
     idx: &SearchIndex,
     searcher: &Searcher,
@@ -17,6 +18,7 @@ pub(super) fn fetch_hits(
     tier_step: Score,
     top: Vec<(Option<f32>, DocAddress)>,
     offset: usize,
+    groups: &crate::dups::Groups,
 ) -> Result<Vec<Hit>, SearchError> {
     let snippets =
         marks.map(|m| SnippetMaker::new(m.words, m.phrase).with_phrase_only(m.phrase_only));
@@ -26,7 +28,16 @@ pub(super) fn fetch_hits(
             let doc: TantivyDocument = searcher.doc(address)?;
             // Report the BM25 part of the score, without the tier bonus.
             let score = score.map(|s| bm25_part(s, tier_step));
-            Ok(make_hit(&doc, &f, offset + i + 1, score, snippets.as_ref()))
+            let mut hit = make_hit(&doc, &f, offset + i + 1, score, snippets.as_ref());
+            for other in groups.others(address) {
+                let doc: TantivyDocument = searcher.doc(other)?;
+                let s = Stored::new(&doc, &f);
+                hit.similar.push(SimilarArticle {
+                    id: s.text_or_empty(f.id),
+                    path: s.text_or_empty(f.path),
+                });
+            }
+            Ok(hit)
         },
         top.into_iter().enumerate(),
     )?)
@@ -55,5 +66,6 @@ fn make_hit(
         score,
         snippet,
         url: s.text(f.url),
+        similar: Vec::new(),
     }
 }

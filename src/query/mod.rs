@@ -31,14 +31,18 @@
 //! | `hit.rs` | stored fields and snippets of the hits shown |
 //! | `guard.rs` | engine panics turned into errors |
 //! | `select.rs` | the articles a request selects, unranked (`search export`) |
+//! | `collapse.rs` | near-copies collapsed into one hit; counting stories |
+//! | `like.rs` | `search similar`: articles like one article, by its distinctive words |
 
 mod after;
+mod collapse;
 mod collect;
 mod compiled;
 mod facets;
 mod filter;
 mod guard;
 mod hit;
+mod like;
 mod names;
 mod pasted;
 mod plain;
@@ -63,9 +67,10 @@ use guard::guarded;
 use syntax::search_failure;
 
 pub use after::Cursor;
+pub use like::{similar, Similar};
 pub use request::{
-    AppliedFilters, Correction, DateBound, FacetCount, Facets, Hit, Idf, MatchMode, QueryRequest,
-    Ranking, SearchResults, Snippet, SortOrder,
+    AppliedFilters, Correction, Counting, DateBound, FacetCount, Facets, Hit, Idf, MatchMode,
+    QueryRequest, Ranking, SearchResults, SimilarArticle, Snippet, SortOrder,
 };
 pub use select::{select, Selection};
 pub use syntax::uses_query_syntax;
@@ -77,7 +82,9 @@ pub fn run_query(idx: &SearchIndex, req: &QueryRequest) -> Result<SearchResults,
 }
 
 /// Runs a search for the page of `req.limit` hits after `after` (see
-/// [`Cursor`]), and says where the next page starts. From
+/// [`Cursor`]), and says where the next page starts (`None` after the
+/// last). Near-copies are collapsed within the page only (the walker leaves
+/// out the groups of earlier pages: `search query --jsonl`). From
 /// [`Cursor::Start`], `req.offset` hits are skipped first and the counts
 /// and facets are those [`run_query`] gives; deeper pages give the hits
 /// alone (`total` 0, no facets), each a top-k of one page whatever its
@@ -90,9 +97,8 @@ pub fn run_query_after(
     idx: &SearchIndex,
     req: &QueryRequest,
     after: Cursor,
-) -> Result<(SearchResults, Cursor), SearchError> {
-    let (results, next) = run_query_with(idx, req, true, Some(after))?;
-    Ok((results, next.unwrap_or(after)))
+) -> Result<(SearchResults, Option<Cursor>), SearchError> {
+    run_query_with(idx, req, true, Some(after))
 }
 
 /// Runs a search; plain lists of words ranked by relevance go through the
@@ -103,6 +109,19 @@ fn run_query_with(
     idx: &SearchIndex,
     req: &QueryRequest,
     one_pass: bool,
+    after: Option<Cursor>,
+) -> Result<(SearchResults, Option<Cursor>), SearchError> {
+    run_main(idx, req, one_pass, None, after)
+}
+
+/// Runs a search of `req`, or of `compiled` (a query made elsewhere, such
+/// as `search similar`'s) in place of the request's text; with `after`,
+/// the page after that cursor and the next cursor, `None` at the end.
+fn run_main(
+    idx: &SearchIndex,
+    req: &QueryRequest,
+    one_pass: bool,
+    compiled: Option<MainQuery>,
     after: Option<Cursor>,
 ) -> Result<(SearchResults, Option<Cursor>), SearchError> {
     let started = Instant::now();
@@ -118,7 +137,10 @@ fn run_query_with(
     let text = req.text.trim();
 
     let num_docs = searcher.num_docs();
-    let main = main_query(idx, &searcher, text, req.literal, &req.ranking, !req.exact)?;
+    let main = match compiled {
+        Some(main) => main,
+        None => main_query(idx, &searcher, text, req.literal, &req.ranking, !req.exact)?,
+    };
     let (filters, mut warnings) = resolve_filters(req, &searcher, f, &idx.dir);
     warnings.extend(main.notes.iter().cloned());
     let sort = if text.is_empty() {
@@ -139,24 +161,64 @@ fn run_query_with(
             .filter(|_| req.match_mode == MatchMode::All),
         plan: main.plan.as_ref().filter(|_| one_pass),
     };
-    let wanted = collect::Wanted {
-        filters: &filter_clauses(&filters, f),
-        years: year_span(&filters),
-        sort,
-        // Never ask a collector for more hits than there are documents.
-        offset: match after {
-            Some(Cursor::Start) | None => req.offset,
-            Some(_) => 0,
-        },
-        limit: req
-            .limit
-            .min((num_docs as usize).saturating_sub(req.offset)),
-        after,
+    let groups = idx.groups()?;
+    let collapse = !req.keep_duplicates && !groups.is_empty();
+    let filters_clauses = filter_clauses(&filters, f);
+    // Never ask a collector for more hits than there are documents.
+    let limit = req
+        .limit
+        .min((num_docs as usize).saturating_sub(req.offset));
+    let shown = req.offset.saturating_add(limit);
+    let mut window = collapse::first_window(shown);
+    let collapsing = collapse && limit > 0;
+    let mut collected = loop {
+        // A walk (`after`) pages the hits as ranked, uncollapsed: each page
+        // keeps the first member of its groups, and the walker leaves out
+        // the groups of earlier pages.
+        let windowed = collapsing && after.is_none();
+        let (offset, limit) = match after {
+            _ if windowed => (0, window.min(num_docs as usize)),
+            Some(Cursor::Start) | None => (req.offset, limit),
+            Some(_) => (0, limit),
+        };
+        let wanted = collect::Wanted {
+            filters: &filters_clauses,
+            years: year_span(&filters),
+            sort,
+            offset,
+            limit,
+            after,
+        };
+        let mut collected = guarded(|| {
+            collect::collect(&searcher, &queries, &wanted, &facet_collector)
+                .map_err(|e| search_failure(text, e))
+        })?;
+        if after.is_some() {
+            if limit == 0 || collected.top.len() < limit {
+                collected.next = None;
+            }
+            if collapsing {
+                collected.top = collapse::first_of_each_group(collected.top, &groups);
+            }
+            break collected;
+        }
+        if !windowed {
+            break collected;
+        }
+        let exhausted = collected.top.len() < limit || limit >= num_docs as usize;
+        let kept = collapse::first_of_each_group(std::mem::take(&mut collected.top), &groups);
+        if kept.len() >= shown || exhausted {
+            collected.top = kept.into_iter().skip(req.offset).take(req.limit).collect();
+            break collected;
+        }
+        window = window.saturating_mul(2);
     };
-    let collected = guarded(|| {
-        collect::collect(&searcher, &queries, &wanted, &facet_collector)
-            .map_err(|e| search_failure(text, e))
-    })?;
+    if req.count == Counting::Stories {
+        let stories = collapse::count_stories(idx, &searcher, req, &groups, &facet_collector)?;
+        collected.total = stories.total as usize;
+        collected.partial = stories.partial as usize;
+        collected.facets = stories.facets;
+    }
     let (years, companies) = collected.facets;
     let hits = hit::fetch_hits(
         idx,
@@ -165,6 +227,7 @@ fn run_query_with(
         main.tier_step,
         collected.top,
         req.offset,
+        &groups,
     )?;
 
     let results = SearchResults {
@@ -174,6 +237,8 @@ fn run_query_with(
         total: collected.total as u64,
         partial: collected.partial as u64,
         counted: collected.counted,
+        counts: req.count,
+        collapsed: collapsing,
         corrections: main.corrections.clone(),
         offset: req.offset,
         limit: req.limit,
@@ -441,9 +506,9 @@ mod tests {
             let (results, next) = run_query_after(idx, &page_req, cursor).unwrap();
             let got = results.hits.len();
             hits.extend(results.hits);
-            cursor = next;
-            if got < asked || hits.len() >= req.limit {
-                return hits;
+            match next {
+                Some(next) if got == asked && hits.len() < req.limit => cursor = next,
+                _ => return hits,
             }
         }
     }
@@ -477,6 +542,8 @@ mod tests {
                             sort,
                             match_mode,
                             company_facet_limit: 10,
+                            // Pages collapse near-copies only within themselves.
+                            keep_duplicates: true,
                             ..QueryRequest::default()
                         };
                         let reference = run_query(&idx, &req).unwrap();
@@ -509,6 +576,93 @@ mod tests {
         }
         assert!(compared > 2000, "the walks find hits ({compared})");
         assert!(tied > 5, "tied scores are walked through ({tied})");
+    }
+
+    #[test]
+    fn collapsed_hits_are_the_reference_collapse_of_all_hits() {
+        let (_tmp, idx) = generated_index();
+        let groups = idx.groups().unwrap();
+        assert!(groups.len() >= 3, "the index has near-copies ({groups:?})");
+        let searcher = idx.reader.searcher();
+        let everything = searcher.num_docs() as usize;
+        let mut compared = 0;
+        for text in [
+            "",
+            "shares",
+            "mobile phones",
+            "return to office",
+            "world cup final",
+        ] {
+            for sort in [SortOrder::Relevance, SortOrder::Date] {
+                for (offset, limit) in [(0, 10), (0, 1), (3, 7), (20, 30), (0, 500)] {
+                    let req = QueryRequest {
+                        text: text.to_string(),
+                        sort,
+                        offset,
+                        limit,
+                        company_facet_limit: 10,
+                        ..QueryRequest::default()
+                    };
+                    let fast = run_query(&idx, &req).unwrap();
+                    assert!(fast.collapsed);
+                    let all = run_query(
+                        &idx,
+                        &QueryRequest {
+                            keep_duplicates: true,
+                            offset: 0,
+                            limit: everything,
+                            ..req.clone()
+                        },
+                    )
+                    .unwrap();
+                    assert!(!all.collapsed);
+                    // The reference: every hit, then the first of each group.
+                    let mut seen = std::collections::HashSet::new();
+                    let firsts: Vec<&Hit> = all
+                        .hits
+                        .iter()
+                        .filter(|h| {
+                            let mut key: Vec<&str> =
+                                h.similar.iter().map(|s| s.id.as_str()).collect();
+                            key.push(&h.id);
+                            key.sort();
+                            seen.insert(key.join(" "))
+                        })
+                        .collect();
+                    let reference: Vec<String> = firsts
+                        .iter()
+                        .skip(offset)
+                        .take(limit)
+                        .map(|h| h.id.clone())
+                        .collect();
+                    let ids: Vec<String> = fast.hits.iter().map(|h| h.id.clone()).collect();
+                    assert_eq!(ids, reference, "{text:?} {sort:?} {offset} {limit}");
+                    let ranks: Vec<usize> = fast.hits.iter().map(|h| h.rank).collect();
+                    assert_eq!(
+                        ranks,
+                        (offset + 1..offset + 1 + ids.len()).collect::<Vec<_>>()
+                    );
+                    assert_eq!(fast.total, all.total, "articles are counted by default");
+                    compared += ids.len();
+                    // Stories: each group once, over what `total` counts.
+                    if text.split_whitespace().count() <= 1 {
+                        let stories = run_query(
+                            &idx,
+                            &QueryRequest {
+                                count: Counting::Stories,
+                                ..req.clone()
+                            },
+                        )
+                        .unwrap();
+                        assert_eq!(stories.total as usize, seen.len(), "{text:?}");
+                        let year_total: u64 = stories.facets.year.iter().map(|y| y.count).sum();
+                        assert_eq!(year_total, stories.total);
+                        assert!(stories.total <= fast.total);
+                    }
+                }
+            }
+        }
+        assert!(compared > 200, "{compared}");
     }
 
     #[test]

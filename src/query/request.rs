@@ -167,6 +167,32 @@ pub struct QueryRequest {
     pub exact: bool,
     /// How plain queries are ranked.
     pub ranking: Ranking,
+    /// List every article, near-copies too (`--no-collapse`); by default
+    /// one hit per group of near-duplicates is shown.
+    pub keep_duplicates: bool,
+    /// What `total`, `partial` and the facets count: articles (the default)
+    /// or stories (each group of near-copies once).
+    pub count: Counting,
+}
+
+/// What the count and the facets count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Counting {
+    /// Every matching article, near-copies too.
+    #[default]
+    Articles,
+    /// Every matching story: a group of near-copies counts once.
+    Stories,
+}
+
+/// A near-copy of a hit (another article of its group).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SimilarArticle {
+    /// Its id.
+    pub id: String,
+    /// Its file.
+    pub path: String,
 }
 
 /// One matching article.
@@ -198,6 +224,10 @@ pub struct Hit {
     /// The article's URL, if the input had one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The article's near-copies in the index (whether or not they match),
+    /// in index order; empty when it has none. Collapsed away unless
+    /// `--no-collapse`.
+    pub similar: Vec<SimilarArticle>,
 }
 
 /// A facet value and how many matching articles have it.
@@ -250,6 +280,10 @@ pub struct SearchResults {
     /// with all the words).
     #[serde(rename = "match")]
     pub counted: MatchMode,
+    /// Whether `total`, `partial` and the facets count articles or stories.
+    pub counts: Counting,
+    /// Whether near-copies were collapsed into one hit each.
+    pub collapsed: bool,
     /// Query words no article has that were replaced by a close word of the
     /// index (typo tolerance; empty with `--exact`).
     pub corrections: Vec<Correction>,

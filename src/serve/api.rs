@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/search", get(search))
         .route("/api/articles/{id}", get(article))
+        .route("/api/similar/{id}", get(similar))
         .route("/api/facets", get(facets))
         .route("/api/health", get(health))
 }
@@ -270,6 +271,28 @@ impl Params {
                 )))
             }
         };
+        let flag = |name: &str, default: bool| -> Result<bool, ApiError> {
+            match self.one(name)?.map(str::trim) {
+                None | Some("") => Ok(default),
+                Some("false" | "0") => Ok(false),
+                Some("true" | "1") => Ok(true),
+                Some(other) => Err(ApiError::bad(format!(
+                    "`{name}` must be `true` or `false`, not `{}`",
+                    crate::text::truncate_words(other, 40)
+                ))),
+            }
+        };
+        let collapse = flag("collapse", true)?;
+        let count = match self.one("count")?.map(str::trim) {
+            None | Some("" | "articles") => crate::query::Counting::Articles,
+            Some("stories") => crate::query::Counting::Stories,
+            Some(other) => {
+                return Err(ApiError::bad(format!(
+                    "`count` must be `articles` or `stories`, not `{}`",
+                    crate::text::truncate_words(other, 40)
+                )))
+            }
+        };
         Ok(QueryRequest {
             text,
             companies,
@@ -278,6 +301,8 @@ impl Params {
             until,
             match_mode,
             exact,
+            keep_duplicates: !collapse,
+            count,
             ..QueryRequest::default()
         })
     }
@@ -295,6 +320,8 @@ const SEARCH_PARAMS: &[&str] = &[
     "facet_limit",
     "match",
     "exact",
+    "collapse",
+    "count",
 ];
 
 /// The [`QueryRequest`] of `/api/search` parameters, with the defaults of `search query`.
@@ -388,6 +415,52 @@ async fn facets(
     };
     let results = blocking(&state, move |idx| Ok(run_query(idx, &request)?)).await?;
     json_body(&FacetsJson::new(&output::rounded(results), field))
+}
+
+/// `GET /api/similar/{id}[?limit=N&collapse=false]`: the articles like the
+/// article with this id or path (`search similar --json`).
+async fn similar(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let p = Params::parse(raw.as_deref(), &["limit", "collapse", "facet_limit"])?;
+    let collapse = match p.one("collapse")?.map(str::trim) {
+        None | Some("" | "true" | "1") => true,
+        Some("false" | "0") => false,
+        Some(other) => {
+            return Err(ApiError::bad(format!(
+                "`collapse` must be `true` or `false`, not `{}`",
+                crate::text::truncate_words(other, 40)
+            )))
+        }
+    };
+    if id.len() > MAX_ID_BYTES {
+        return Err(ApiError {
+            status: StatusCode::NOT_FOUND,
+            message: "no article has an id this long".into(),
+        });
+    }
+    let request = QueryRequest {
+        limit: p.number("limit", 10, 0, MAX_LIMIT)?,
+        company_facet_limit: p.number("facet_limit", 10, 0, MAX_LIMIT)?,
+        keep_duplicates: !collapse,
+        ..QueryRequest::default()
+    };
+    let results = blocking(&state, move |idx| {
+        match crate::query::similar(idx, &id, &request) {
+            Ok(found) => Ok(found.results),
+            Err(SearchError::BadArgument(message)) if message.starts_with("no article") => {
+                Err(ApiError {
+                    status: StatusCode::NOT_FOUND,
+                    message,
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await?;
+    json_body(&output::rounded(results))
 }
 
 /// One article as `/api/articles/{id}` answers it.
