@@ -33,6 +33,7 @@
 mod collect;
 mod compiled;
 mod facets;
+mod feedback;
 mod filter;
 mod guard;
 mod hit;
@@ -59,7 +60,7 @@ use guard::guarded;
 use syntax::search_failure;
 
 pub use request::{
-    AppliedFilters, Correction, DateBound, FacetCount, Facets, Hit, Idf, MatchMode, QueryRequest,
+    AppliedFilters, Correction, DateBound, FacetCount, Facets, Hit, Idf, LongQuery, MatchMode, QueryRequest, LONG_QUESTION_WORDS,
     Ranking, SearchResults, Snippet, SortOrder,
 };
 pub use select::{select, Selection};
