@@ -48,8 +48,8 @@ pub use open::{open_index, SearchIndex};
 pub use record::{RecordedRoot, STOPPED_EXIT, STOP_AFTER_COMMIT_ENV};
 pub use schema::{
     build_schema, day_key, folding_analyzer, register_analyzers, to_document, year_key, Fields,
-    Stored, ANALYZER_VERSION, KEYWORD_ANALYZER, LONGEST_WORD_BYTES, QUERY_ANALYZER, QUESTION_ANALYZER, SCHEMA_VERSION,
-    TEXT_ANALYZER,
+    Stored, ANALYZER_VERSION, KEYWORD_ANALYZER, LONGEST_WORD_BYTES, QUERY_ANALYZER,
+    QUESTION_ANALYZER, SCHEMA_VERSION, TEXT_ANALYZER,
 };
 pub use stem::{stem_in_place, CachedStemmer};
 

@@ -61,10 +61,8 @@ pub(super) fn rm1(docs: &[(Score, Vec<String>)], terms: usize) -> Vec<(String, S
             *model.entry(t.as_str()).or_insert(0.0) += weight;
         }
     }
-    let mut ranked: Vec<(String, Score)> = model
-        .into_iter()
-        .map(|(t, p)| (t.to_string(), p))
-        .collect();
+    let mut ranked: Vec<(String, Score)> =
+        model.into_iter().map(|(t, p)| (t.to_string(), p)).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     ranked.truncate(terms);
     let kept: Score = ranked.iter().map(|(_, p)| p).sum();

@@ -60,8 +60,8 @@ use guard::guarded;
 use syntax::search_failure;
 
 pub use request::{
-    AppliedFilters, Correction, DateBound, FacetCount, Facets, Hit, Idf, LongQuery, MatchMode, QueryRequest, LONG_QUESTION_WORDS,
-    Ranking, SearchResults, Snippet, SortOrder,
+    AppliedFilters, Correction, DateBound, FacetCount, Facets, Hit, Idf, LongQuery, MatchMode,
+    QueryRequest, Ranking, SearchResults, Snippet, SortOrder, LONG_QUESTION_WORDS,
 };
 pub use select::{select, Selection};
 pub use syntax::uses_query_syntax;

@@ -156,7 +156,11 @@ pub(super) fn compile(
             })
             .collect()
     };
-    let typed: Vec<(&str, Score)> = unique.iter().copied().zip(query_tf.iter().copied()).collect();
+    let typed: Vec<(&str, Score)> = unique
+        .iter()
+        .copied()
+        .zip(query_tf.iter().copied())
+        .collect();
     let mut plan_words = to_words(&typed);
     // A long question's best matches lend it their words (RM3). Feedback is
     // an improvement, never a condition: if reading them fails, the query
@@ -271,7 +275,11 @@ pub(super) fn compile(
 /// Phrase queries of each two neighbouring distinct words of `words` (the
 /// query's non-stop tokens with their positions) in `field`, at their
 /// distance in the query give or take `slop` positions.
-fn near_pairs(words: &[(usize, String)], field: tantivy::schema::Field, slop: u32) -> Vec<PhraseQuery> {
+fn near_pairs(
+    words: &[(usize, String)],
+    field: tantivy::schema::Field,
+    slop: u32,
+) -> Vec<PhraseQuery> {
     words
         .windows(2)
         .filter(|w| w[0].1 != w[1].1 && w[1].0 > w[0].0)
@@ -385,11 +393,20 @@ mod tests {
     /// `pipeline` and `siberia` are rare.
     fn news() -> (tempfile::TempDir, SearchIndex) {
         let mut articles = vec![
-            ("Yukos pipeline", "The market report on the Yukos pipeline in Siberia."),
-            ("Siberia oil", "A market report: Siberia pipeline oil for Yukos."),
+            (
+                "Yukos pipeline",
+                "The market report on the Yukos pipeline in Siberia.",
+            ),
+            (
+                "Siberia oil",
+                "A market report: Siberia pipeline oil for Yukos.",
+            ),
         ];
         for _ in 0..10 {
-            articles.push(("Shares", "The market report said shares rose on the market."));
+            articles.push((
+                "Shares",
+                "The market report said shares rose on the market.",
+            ));
         }
         index_of(&articles)
     }
@@ -408,11 +425,15 @@ mod tests {
     #[test]
     fn a_long_question_drops_question_words_and_floors_common_ones() {
         let (_tmp, idx) = news();
-        let question = "what does the market report say about which pipeline Yukos built in Siberia";
+        let question =
+            "what does the market report say about which pipeline Yukos built in Siberia";
         let long = boosts(&idx, question, &Ranking::default());
         let words: Vec<&str> = long.iter().map(|(w, _)| w.as_str()).collect();
         // `what`, `does`, `about`, `which` are NLTK stop words; `say` and `built` are not.
-        assert_eq!(words, ["market", "report", "say", "pipelin", "yuko", "built", "siberia"]);
+        assert_eq!(
+            words,
+            ["market", "report", "say", "pipelin", "yuko", "built", "siberia"]
+        );
         let weight = |w: &str| long.iter().find(|(x, _)| x == w).unwrap().1;
         // In every article: FTS5's floor, next to nothing; rare words keep their IDF.
         assert!(weight("market") < 1e-3, "{long:?}");
@@ -441,7 +462,11 @@ mod tests {
             "which market about yukos",
             "the market report on pipeline",
         ] {
-            assert_eq!(boosts(&idx, text, &Ranking::default()), boosts(&idx, text, &off), "{text}");
+            assert_eq!(
+                boosts(&idx, text, &Ranking::default()),
+                boosts(&idx, text, &off),
+                "{text}"
+            );
             assert_eq!(
                 rank_ids(&idx, text, &Ranking::default(), 20).unwrap(),
                 rank_ids(&idx, text, &off, 20).unwrap(),
@@ -467,7 +492,10 @@ mod tests {
         let expanded = boosts(&idx, question, &with(2));
         assert!(!typed.iter().any(|(w, _)| w == "siberia"));
         // Both Yukos articles mention Siberia: it joins the query.
-        assert!(expanded.iter().any(|(w, b)| w == "siberia" && *b > 0.0), "{expanded:?}");
+        assert!(
+            expanded.iter().any(|(w, b)| w == "siberia" && *b > 0.0),
+            "{expanded:?}"
+        );
         // The words as typed keep the larger share.
         let typed_weight: Score = expanded[..typed.len()].iter().map(|(_, b)| b).sum();
         let new_weight: Score = expanded[typed.len()..].iter().map(|(_, b)| b).sum();
