@@ -1,6 +1,7 @@
 //! Long questions through the real binary: `search eval` with and without
 //! the long-question measures on a small judged fixture.
 
+#[allow(dead_code)]
 mod common;
 
 use common::search;
