@@ -114,30 +114,21 @@ pub(super) fn compile(
     // BM25's score of a term is idf × tf-part; a boost of idf'/idf turns
     // tantivy's idf into another one without touching the tf part.
     let idf_boost = |term: &Term| -> Score {
-        match idf {
-            Idf::Classic => 1.0,
-            Idf::Floored => {
-                let n = searcher.doc_freq(term).unwrap_or(0) as f32;
-                let docs = num_docs as f32;
-                let classic = (1.0 + (docs - n + 0.5) / (n + 0.5)).ln();
-                let floored = ((docs - n + 0.5) / (n + 0.5)).ln().max(IDF_FLOOR);
-                if classic > 0.0 {
-                    floored / classic
-                } else {
-                    1.0
-                }
-            }
-            Idf::Squared => {
-                let n = searcher.doc_freq(term).unwrap_or(0) as f32;
-                let docs = num_docs as f32;
-                let classic = (1.0 + (docs - n + 0.5) / (n + 0.5)).ln();
-                let max = (1.0 + (docs + 0.5) / 0.5).ln();
-                if max > 0.0 {
-                    classic / max
-                } else {
-                    1.0
-                }
-            }
+        if idf == Idf::Classic {
+            return 1.0;
+        }
+        let n = searcher.doc_freq(term).unwrap_or(0) as f32;
+        let docs = num_docs as f32;
+        let classic = (1.0 + (docs - n + 0.5) / (n + 0.5)).ln();
+        let (new, old) = match idf {
+            Idf::Floored => (((docs - n + 0.5) / (n + 0.5)).ln().max(IDF_FLOOR), classic),
+            // classic² / max, as a boost of classic: classic / max.
+            _ => (classic, (1.0 + (docs + 0.5) / 0.5).ln()),
+        };
+        if old > 0.0 {
+            new / old
+        } else {
+            1.0
         }
     };
     // Each word's terms and boosts, worked out once for both forms of the query.
