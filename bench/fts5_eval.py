@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """SQLite FTS5 baseline for the CACM ranking benchmark, with trec_eval-style metrics.
 
-usage: python3 bench/fts5_eval.py OUT_DIR [--run-out FILE] [--weights TITLE,BODY]
+usage: python3 bench/fts5_eval.py OUT_DIR [--run-out FILE] [--weights TITLE,BODY] [--docs NAME]
        python3 bench/fts5_eval.py --self-test
 
-OUT_DIR is what bench/cacm_prepare.py wrote (cacm.jsonl, queries.tsv, qrels.txt).
+OUT_DIR is what bench/cacm_prepare.py wrote (cacm.jsonl, queries.tsv, qrels.txt), or
+bench/bbc_known_item.py with `--docs docs.jsonl`.
 
 Indexes every record in an in-memory FTS5 table
     docs(id UNINDEXED, title, body, tokenize='porter unicode61'),
@@ -230,6 +231,8 @@ def main(argv):
     ap.add_argument("--run-out", help="TREC run file (default OUT_DIR/fts5.run)")
     ap.add_argument("--weights", type=parse_weights, metavar="TITLE,BODY",
                     help="column weights for bm25(docs, 0, TITLE, BODY)")
+    ap.add_argument("--docs", default="cacm.jsonl",
+                    help="JSON lines file of OUT_DIR to index (default cacm.jsonl)")
     ap.add_argument("--self-test", action="store_true",
                     help="check the metric code on a hand-worked example and exit")
     args = ap.parse_args(argv[1:])
@@ -240,7 +243,7 @@ def main(argv):
     if not args.out_dir:
         ap.error("OUT_DIR is required unless --self-test")
 
-    con, n_docs = build_index(os.path.join(args.out_dir, "cacm.jsonl"))
+    con, n_docs = build_index(os.path.join(args.out_dir, args.docs))
     queries = load_queries(os.path.join(args.out_dir, "queries.tsv"))
     qrels = load_qrels(os.path.join(args.out_dir, "qrels.txt"))
     run = run_queries(con, queries, args.weights)

@@ -458,6 +458,38 @@ pub struct EvalArgs {
     /// IDF floored near zero for words in half the documents or more, as FTS5 does (experiment)
     #[arg(long)]
     pub floored_idf: bool,
+
+    /// Queries with at least N distinct words (stop words dropped) are long questions; 0: none
+    #[arg(long, value_name = "N")]
+    pub long_words: Option<usize>,
+
+    /// Drop NLTK's English stop words from long questions: yes or no
+    #[arg(long, value_name = "YES|NO", value_parser = ["yes", "no"])]
+    pub long_stop_words: Option<String>,
+
+    /// IDF of a long question's words: classic, floored or squared
+    #[arg(long, value_name = "IDF", value_parser = ["classic", "floored", "squared"])]
+    pub long_idf: Option<String>,
+
+    /// Feedback documents read to expand a long question (RM3); 0: no feedback
+    #[arg(long, value_name = "N")]
+    pub feedback_docs: Option<usize>,
+
+    /// Expansion words a long question gets from its feedback documents
+    #[arg(long, value_name = "N")]
+    pub feedback_terms: Option<usize>,
+
+    /// Share of an expanded question's weight given to the feedback words (0 to 1)
+    #[arg(long, value_name = "W")]
+    pub feedback_weight: Option<f32>,
+
+    /// Weight of the bonus for a long question's neighbouring words found near each other; 0: none
+    #[arg(long, value_name = "W")]
+    pub proximity: Option<f32>,
+
+    /// Extra positions a pair of neighbouring words may stray and still count as near
+    #[arg(long, value_name = "N")]
+    pub proximity_slop: Option<u32>,
 }
 
 const EVAL_COMPANIES_EXAMPLES: &str = "\

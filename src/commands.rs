@@ -564,6 +564,39 @@ fn eval_dups(cli: &Cli, args: &EvalDupsArgs) -> Result<ExitCode> {
     Ok(Exit::success_if(result.labelled > 0))
 }
 
+/// The long-question knobs of `search eval`: the default, with what the flags change.
+fn long_query(args: &EvalArgs) -> search::query::LongQuery {
+    let mut long = search::query::Ranking::default().long;
+    if let Some(n) = args.long_words {
+        long.min_words = n;
+    }
+    if let Some(v) = args.long_stop_words.as_deref() {
+        long.stop_words = v == "yes";
+    }
+    match args.long_idf.as_deref() {
+        Some("floored") => long.idf = search::query::Idf::Floored,
+        Some("squared") => long.idf = search::query::Idf::Squared,
+        Some(_) => long.idf = search::query::Idf::Classic,
+        None => {}
+    }
+    if let Some(n) = args.feedback_docs {
+        long.feedback_docs = n;
+    }
+    if let Some(n) = args.feedback_terms {
+        long.feedback_terms = n;
+    }
+    if let Some(w) = args.feedback_weight {
+        long.feedback_weight = w.clamp(0.0, 1.0);
+    }
+    if let Some(w) = args.proximity {
+        long.proximity = w.max(0.0);
+    }
+    if let Some(n) = args.proximity_slop {
+        long.proximity_slop = n;
+    }
+    long
+}
+
 fn eval(cli: &Cli, args: &EvalArgs) -> Result<ExitCode> {
     use search::eval::{read_qrels, read_queries, read_run, trec_metrics, write_run};
     let qrels = read_qrels(&args.qrels)?;
@@ -580,6 +613,7 @@ fn eval(cli: &Cli, args: &EvalArgs) -> Result<ExitCode> {
                 } else {
                     search::query::Idf::Classic
                 },
+                long: long_query(args),
             };
             let mut results = std::collections::BTreeMap::new();
             for (qid, text) in read_queries(queries)? {

@@ -29,6 +29,9 @@ pub const TEXT_ANALYZER: &str = "en_stem_fold";
 pub const QUERY_ANALYZER: &str = "en_stem_fold_query";
 /// Name of the analyzer of `exact`: [`TEXT_ANALYZER`] without stemming.
 pub const EXACT_ANALYZER: &str = "fold_exact";
+/// Name of the analyzer for the words of a long question: [`QUERY_ANALYZER`]
+/// with NLTK's longer English stop list (question words, pronouns, auxiliaries).
+pub const QUESTION_ANALYZER: &str = "en_stem_fold_question";
 /// Name of the keyword analyzer used for `company`.
 pub const KEYWORD_ANALYZER: &str = "keyword_lower";
 
@@ -184,6 +187,19 @@ pub fn register_analyzers(index: &Index) {
         .filter_dynamic(CachedStemmer)
         .build();
     index.tokenizers().register(QUERY_ANALYZER, query);
+    let question = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES + 1))
+        .filter(LowerCaser)
+        .filter(StopWordFilter::remove(
+            stop_words::lookup("en")
+                .unwrap_or_default()
+                .iter()
+                .map(|w| w.to_string()),
+        ))
+        .filter(AsciiFoldingFilter)
+        .filter(CachedStemmer)
+        .build();
+    index.tokenizers().register(QUESTION_ANALYZER, question);
     let keyword = TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
         .build();

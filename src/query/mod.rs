@@ -39,6 +39,7 @@ mod collapse;
 mod collect;
 mod compiled;
 mod facets;
+mod feedback;
 mod filter;
 mod guard;
 mod hit;
@@ -69,8 +70,9 @@ use syntax::search_failure;
 pub use after::Cursor;
 pub use like::{similar, Similar};
 pub use request::{
-    AppliedFilters, Correction, Counting, DateBound, FacetCount, Facets, Hit, Idf, MatchMode,
-    QueryRequest, Ranking, SearchResults, SimilarArticle, Snippet, SortOrder,
+    AppliedFilters, Correction, Counting, DateBound, FacetCount, Facets, Hit, Idf, LongQuery,
+    MatchMode, QueryRequest, Ranking, SearchResults, SimilarArticle, Snippet, SortOrder,
+    LONG_QUESTION_WORDS,
 };
 pub use select::{select, Selection};
 pub use syntax::uses_query_syntax;

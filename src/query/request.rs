@@ -25,7 +25,74 @@ pub struct Ranking {
     pub drop_stop_words: bool,
     /// Which inverse document frequency weighs the words.
     pub idf: Idf,
+    /// What changes for long questions (many distinct words); shorter
+    /// queries are ranked by the knobs above alone.
+    pub long: LongQuery,
 }
+
+/// The ranking of long, natural-language questions: which queries count as
+/// long, how much their common words weigh, and pseudo-relevance feedback
+/// (RM3: the query expanded with the words of its best matches).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LongQuery {
+    /// A plain query with at least this many distinct words (stop words
+    /// dropped) is long; 0 turns every long-query measure off.
+    pub min_words: usize,
+    /// Leave out of a long question the words of NLTK's English stop list
+    /// too (`what`, `which`, `about`, `how`, `i`, ...), not only the short
+    /// list every query drops.
+    pub stop_words: bool,
+    /// The inverse document frequency of a long query's words.
+    pub idf: Idf,
+    /// Feedback documents: the best matches of the query read for expansion
+    /// words (0: no feedback).
+    pub feedback_docs: usize,
+    /// Expansion words kept (the most probable in the feedback documents).
+    pub feedback_terms: usize,
+    /// Share of the expanded query's weight that goes to the feedback model
+    /// (RM3's `1 - λ`); the rest stays with the words as typed.
+    pub feedback_weight: f32,
+    /// Weight of the proximity bonus: each pair of neighbouring query words
+    /// found near each other in the body (within `proximity_slop` extra
+    /// positions) adds its BM25 phrase score times this (0: no bonus).
+    pub proximity: f32,
+    /// How many positions a pair's words may stray from their distance in
+    /// the query and still count as near.
+    pub proximity_slop: u32,
+}
+
+impl LongQuery {
+    /// No long-query measure: every query ranked as a short one.
+    pub const OFF: LongQuery = LongQuery {
+        min_words: 0,
+        stop_words: false,
+        idf: Idf::Classic,
+        feedback_docs: 0,
+        feedback_terms: 0,
+        feedback_weight: 0.0,
+        proximity: 0.0,
+        proximity_slop: 0,
+    };
+}
+
+impl Default for LongQuery {
+    /// Five distinct words or more make a long question; its NLTK stop words
+    /// are dropped and its words weighed by FTS5's floored IDF. Feedback and
+    /// the proximity bonus are off: they lowered MAP on the collections of
+    /// BENCHMARKS.md ("Long questions").
+    fn default() -> Self {
+        LongQuery {
+            min_words: LONG_QUESTION_WORDS,
+            stop_words: true,
+            idf: Idf::Floored,
+            ..LongQuery::OFF
+        }
+    }
+}
+
+/// The fewest distinct words (stop words dropped) of a long question: shorter
+/// queries (1 to 4 words) are ranked as they always were.
+pub const LONG_QUESTION_WORDS: usize = 5;
 
 /// The inverse document frequency of a term in `N` documents, `n` of which have it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +104,11 @@ pub enum Idf {
     /// positive value as SQLite FTS5 does: words in half the documents or more
     /// count (almost) nothing.
     Floored,
+    /// The classic IDF squared (the query's own word weight times the
+    /// document's, as in the vector-space model), scaled by the largest
+    /// IDF of the index so that a word never weighs more than under
+    /// [`Idf::Classic`]: rare words lead, common ones fall away.
+    Squared,
 }
 
 impl Default for Ranking {
@@ -46,6 +118,7 @@ impl Default for Ranking {
             tiers: true,
             drop_stop_words: true,
             idf: Idf::Classic,
+            long: LongQuery::default(),
         }
     }
 }

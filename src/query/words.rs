@@ -17,7 +17,7 @@ use super::compiled::{MainQuery, Marks};
 use super::plain::{PlainPlan, Word};
 use super::request::{Idf, Ranking};
 use super::typos::{closest_word, Correction};
-use crate::index::{SearchIndex, EXACT_ANALYZER, QUERY_ANALYZER, TEXT_ANALYZER};
+use crate::index::{SearchIndex, EXACT_ANALYZER, QUERY_ANALYZER, QUESTION_ANALYZER, TEXT_ANALYZER};
 
 /// Plain queries with up to this many terms are ranked in phrase/all/some tiers.
 pub const MAX_TIERED_TERMS: usize = 8;
@@ -63,6 +63,15 @@ pub(super) fn compile(
     if words.is_empty() {
         // Only stop words (`the who`), or stop words kept: match every word.
         words = tokens.clone();
+    }
+    // A long question (many distinct words) is ranked by its own knobs: its
+    // question words and pronouns are stop words too.
+    let long = ranking.long.min_words > 0 && distinct(&words) >= ranking.long.min_words;
+    if long && ranking.long.stop_words && ranking.drop_stop_words {
+        let question = analyze(idx, QUESTION_ANALYZER, text);
+        if !question.is_empty() {
+            words = question;
+        }
     }
     // A word no article has stands for the closest word of the index,
     // the edits counted between the words as written.
@@ -129,54 +138,112 @@ pub(super) fn compile(
             corrections: Vec::new(),
         };
     }
+    let idf = if long { ranking.long.idf } else { ranking.idf };
     // BM25's score of a term is idf × tf-part; a boost of idf'/idf turns
     // tantivy's idf into another one without touching the tf part.
     let idf_boost = |term: &Term| -> Score {
-        match ranking.idf {
-            Idf::Classic => 1.0,
-            Idf::Floored => {
-                let n = searcher.doc_freq(term).unwrap_or(0) as f32;
-                let docs = num_docs as f32;
-                let classic = (1.0 + (docs - n + 0.5) / (n + 0.5)).ln();
-                let floored = ((docs - n + 0.5) / (n + 0.5)).ln().max(IDF_FLOOR);
-                if classic > 0.0 {
-                    floored / classic
-                } else {
-                    1.0
-                }
-            }
+        if idf == Idf::Classic {
+            return 1.0;
+        }
+        let n = searcher.doc_freq(term).unwrap_or(0) as f32;
+        let docs = num_docs as f32;
+        let classic = (1.0 + (docs - n + 0.5) / (n + 0.5)).ln();
+        let (new, old) = match idf {
+            Idf::Floored => (((docs - n + 0.5) / (n + 0.5)).ln().max(IDF_FLOOR), classic),
+            // classic² / max, as a boost of classic: classic / max.
+            _ => (classic, (1.0 + (docs + 0.5) / 0.5).ln()),
+        };
+        if old > 0.0 {
+            new / old
+        } else {
+            1.0
         }
     };
     // Each word's terms and boosts, worked out once for both forms of the query.
-    let plan_words: Vec<Word> = unique
+    let to_words = |weighted: &[(&str, Score)]| -> Vec<Word> {
+        weighted
+            .iter()
+            .map(|&(t, weight)| {
+                let title = Term::from_field_text(f.title, t);
+                let body = Term::from_field_text(f.body, t);
+                Word {
+                    title_boost: weight * ranking.title_boost * idf_boost(&title),
+                    body_boost: weight * idf_boost(&body),
+                    title,
+                    body,
+                }
+            })
+            .collect()
+    };
+    let typed: Vec<(&str, Score)> = unique
         .iter()
-        .zip(&query_tf)
-        .map(|(t, &tf)| {
-            let title = Term::from_field_text(f.title, t);
-            let body = Term::from_field_text(f.body, t);
-            Word {
-                title_boost: tf * ranking.title_boost * idf_boost(&title),
-                body_boost: tf * idf_boost(&body),
-                title,
-                body,
-            }
-        })
+        .copied()
+        .zip(query_tf.iter().copied())
         .collect();
-    let any = any_word(&plan_words);
+    let mut plan_words = to_words(&typed);
+    // A long question's best matches lend it their words (RM3). Feedback is
+    // an improvement, never a condition: if reading them fails, the query
+    // stays as typed.
+    let feedback = &ranking.long;
+    let mut expanded = false;
+    if long && feedback.feedback_docs > 0 && feedback.feedback_terms > 0 {
+        let first = any_word(&plan_words);
+        if let Ok(model) = super::feedback::relevance_model(
+            idx,
+            searcher,
+            first.as_ref(),
+            feedback.feedback_docs,
+            feedback.feedback_terms,
+        ) {
+            let weighted = super::feedback::interpolate(&typed, &model, feedback.feedback_weight);
+            if weighted.len() > typed.len() {
+                let weighted: Vec<(&str, Score)> =
+                    weighted.iter().map(|(w, s)| (w.as_str(), *s)).collect();
+                plan_words = to_words(&weighted);
+                expanded = true;
+            }
+        }
+    }
+    let mut any = any_word(&plan_words);
+    // A long question's neighbouring words found near each other earn a
+    // bonus (a sequential-dependence model): phrase queries, which the
+    // one-pass plan does not evaluate, so such a query has no plan.
+    let near = if long && feedback.proximity > 0.0 {
+        near_pairs(&words, f.body, feedback.proximity_slop)
+    } else {
+        Vec::new()
+    };
+    let proximity = !near.is_empty();
+    if proximity {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, any)];
+        for pair in near {
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(pair), feedback.proximity)),
+            ));
+        }
+        any = Box::new(BooleanQuery::new(clauses));
+    }
     let matching = body_terms(&plan_words, Occur::Should);
     let marks = Marks {
         words: unique.iter().map(|w| w.to_string()).collect(),
         phrase: tokens.iter().map(|(_, t)| t.clone()).collect(),
         phrase_only: HashSet::new(),
     };
-    if !ranking.tiers || !(2..=MAX_TIERED_TERMS).contains(&unique.len()) || tokens.len() < 2 {
+    // An expanded query is not tiered: its tiers would ask for the new words.
+    if expanded
+        || proximity
+        || !ranking.tiers
+        || !(2..=MAX_TIERED_TERMS).contains(&unique.len())
+        || tokens.len() < 2
+    {
         return MainQuery {
             ranked: any,
             matching,
             all_words: None,
             tier_step: 0.0,
             marks: Some(marks),
-            plan: Some(PlainPlan {
+            plan: (!proximity).then_some(PlainPlan {
                 words: plan_words,
                 phrase: Vec::new(),
                 step: 0.0,
@@ -224,6 +291,29 @@ pub(super) fn compile(
     }
 }
 
+/// Phrase queries of each two neighbouring distinct words of `words` (the
+/// query's non-stop tokens with their positions) in `field`, at their
+/// distance in the query give or take `slop` positions.
+fn near_pairs(
+    words: &[(usize, String)],
+    field: tantivy::schema::Field,
+    slop: u32,
+) -> Vec<PhraseQuery> {
+    words
+        .windows(2)
+        .filter(|w| w[0].1 != w[1].1 && w[1].0 > w[0].0)
+        .map(|w| {
+            PhraseQuery::new_with_offset_and_slop(
+                vec![
+                    (0, Term::from_field_text(field, &w[0].1)),
+                    (w[1].0 - w[0].0, Term::from_field_text(field, &w[1].1)),
+                ],
+                slop,
+            )
+        })
+        .collect()
+}
+
 /// Documents with any of the words, each word scored in title (boosted) and body.
 pub(super) fn any_word(words: &[Word]) -> Box<dyn Query> {
     let scored = |term: &Term, boost: Score| -> Box<dyn Query> {
@@ -256,6 +346,11 @@ pub(super) fn body_terms(words: &[Word], occur: Occur) -> Box<dyn Query> {
             })
             .collect(),
     ))
+}
+
+/// The number of distinct tokens.
+fn distinct(tokens: &[(usize, String)]) -> usize {
+    tokens.iter().map(|(_, t)| t).collect::<HashSet<_>>().len()
 }
 
 /// The tokens of `text` by the named analyzer, with their positions.
@@ -293,6 +388,165 @@ pub(super) fn tier_step(num_docs: u64, terms: usize, title_boost: Score) -> Scor
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::{rank_ids, LongQuery};
+
+    /// An index of `articles` (headline, text), with ids `d0`, `d1`, ...
+    fn index_of(articles: &[(&str, &str)]) -> (tempfile::TempDir, SearchIndex) {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let corpus = tmp.path().join("news");
+        std::fs::create_dir(&corpus).unwrap();
+        let lines: Vec<String> = articles
+            .iter()
+            .enumerate()
+            .map(|(i, (title, body))| {
+                serde_json::json!({"id": format!("d{i}"), "title": title, "body": body}).to_string()
+            })
+            .collect();
+        std::fs::write(corpus.join("news.jsonl"), lines.join("\n") + "\n").unwrap();
+        crate::index::build_for_tests(&tmp.path().join("idx"), &corpus);
+        let idx = crate::index::open_index(&tmp.path().join("idx")).unwrap();
+        (tmp, idx)
+    }
+
+    /// Twelve articles that all say `market` and `report`; `yukos`,
+    /// `pipeline` and `siberia` are rare.
+    fn news() -> (tempfile::TempDir, SearchIndex) {
+        let mut articles = vec![
+            (
+                "Yukos pipeline",
+                "The market report on the Yukos pipeline in Siberia.",
+            ),
+            (
+                "Siberia oil",
+                "A market report: Siberia pipeline oil for Yukos.",
+            ),
+        ];
+        for _ in 0..10 {
+            articles.push((
+                "Shares",
+                "The market report said shares rose on the market.",
+            ));
+        }
+        index_of(&articles)
+    }
+
+    /// The body boost of each word of the compiled plan.
+    fn boosts(idx: &SearchIndex, text: &str, ranking: &Ranking) -> Vec<(String, Score)> {
+        let searcher = idx.reader.searcher();
+        let main = compile(idx, &searcher, text, ranking, false);
+        let plan = main.plan.expect("a plain query has a plan");
+        plan.words
+            .iter()
+            .map(|w| (w.body.value().as_str().unwrap().to_string(), w.body_boost))
+            .collect()
+    }
+
+    #[test]
+    fn a_long_question_drops_question_words_and_floors_common_ones() {
+        let (_tmp, idx) = news();
+        let question =
+            "what does the market report say about which pipeline Yukos built in Siberia";
+        let long = boosts(&idx, question, &Ranking::default());
+        let words: Vec<&str> = long.iter().map(|(w, _)| w.as_str()).collect();
+        // `what`, `does`, `about`, `which` are NLTK stop words; `say` and `built` are not.
+        assert_eq!(
+            words,
+            ["market", "report", "say", "pipelin", "yuko", "built", "siberia"]
+        );
+        let weight = |w: &str| long.iter().find(|(x, _)| x == w).unwrap().1;
+        // In every article: FTS5's floor, next to nothing; rare words keep their IDF.
+        assert!(weight("market") < 1e-3, "{long:?}");
+        assert!((weight("yuko") - 1.0).abs() < 0.2, "{long:?}");
+        // The same question ranked as a short query keeps both.
+        let off = Ranking {
+            long: LongQuery::OFF,
+            ..Ranking::default()
+        };
+        let short = boosts(&idx, question, &off);
+        assert!(short.iter().any(|(w, _)| w == "what"));
+        assert!(short.iter().all(|(_, b)| *b == 1.0), "{short:?}");
+    }
+
+    #[test]
+    fn short_queries_rank_as_without_long_question_measures() {
+        let (_tmp, idx) = news();
+        let off = Ranking {
+            long: LongQuery::OFF,
+            ..Ranking::default()
+        };
+        for text in [
+            "market",
+            "what market",
+            "market report yukos",
+            "which market about yukos",
+            "the market report on pipeline",
+        ] {
+            assert_eq!(
+                boosts(&idx, text, &Ranking::default()),
+                boosts(&idx, text, &off),
+                "{text}"
+            );
+            assert_eq!(
+                rank_ids(&idx, text, &Ranking::default(), 20).unwrap(),
+                rank_ids(&idx, text, &off, 20).unwrap(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn feedback_adds_the_words_of_the_best_matches() {
+        let (_tmp, idx) = news();
+        let question = "market report about the Yukos pipeline in cold places";
+        let with = |docs: usize| Ranking {
+            long: LongQuery {
+                feedback_docs: docs,
+                feedback_terms: 20,
+                feedback_weight: 0.3,
+                ..LongQuery::default()
+            },
+            ..Ranking::default()
+        };
+        let typed = boosts(&idx, question, &with(0));
+        let expanded = boosts(&idx, question, &with(2));
+        assert!(!typed.iter().any(|(w, _)| w == "siberia"));
+        // Both Yukos articles mention Siberia: it joins the query.
+        assert!(
+            expanded.iter().any(|(w, b)| w == "siberia" && *b > 0.0),
+            "{expanded:?}"
+        );
+        // The words as typed keep the larger share.
+        let typed_weight: Score = expanded[..typed.len()].iter().map(|(_, b)| b).sum();
+        let new_weight: Score = expanded[typed.len()..].iter().map(|(_, b)| b).sum();
+        assert!(typed_weight > new_weight, "{expanded:?}");
+    }
+
+    #[test]
+    fn proximity_ranks_neighbouring_words_first() {
+        let (_tmp, idx) = index_of(&[
+            ("One", "office film shares bank rates interest"),
+            ("Two", "interest rates bank shares film office"),
+        ]);
+        let question = "interest rates bank shares film office";
+        let near = Ranking {
+            long: LongQuery {
+                proximity: 0.2,
+                ..LongQuery::default()
+            },
+            ..Ranking::default()
+        };
+        let ranked = rank_ids(&idx, question, &near, 10).unwrap();
+        assert_eq!(ranked.len(), 2);
+        // d1 has every neighbouring pair of the question; d0 none.
+        assert_eq!(ranked[0].0, "d1", "{ranked:?}");
+        assert!(ranked[0].1 > ranked[1].1);
+        let untiered = Ranking {
+            tiers: false,
+            ..Ranking::default()
+        };
+        let plain = rank_ids(&idx, question, &untiered, 10).unwrap();
+        assert_eq!(plain[0].1, plain[1].1, "{plain:?}");
+    }
 
     #[test]
     fn tier_step_exceeds_bm25_bound() {
