@@ -370,7 +370,8 @@ mod tests {
         std::fs::create_dir(&corpus).unwrap();
         let story = "Shares in the mobile phone firm rose sharply on Monday.\n\nIt said \
                      sales in the last quarter had beaten every forecast made by analysts \
-                     in London and New York, the firm said in a statement.";
+                     in London and New York, the firm said in a statement. Its chief executive \
+                     said the new handsets had sold well in Asia and in Europe.";
         std::fs::write(corpus.join("a.txt"), format!("Phones up\n\n{story}\n")).unwrap();
         std::fs::write(
             corpus.join("b.txt"),

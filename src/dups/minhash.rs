@@ -15,6 +15,11 @@
 //! The fraction of equal positions of two signatures estimates the Jaccard
 //! similarity of the two articles' shingle sets (with 16 bits, two different
 //! minima are equal by chance once in 65,536, which changes nothing here).
+//!
+//! Texts of fewer than [`MIN_WORDS`] words get no signature and are never
+//! grouped: with a handful of shingles most bins are borrowed, and two short
+//! texts that share a few words (`This article is about apples` and `... about
+//! cherries`) would look like copies.
 
 use tantivy::tokenizer::TokenStream;
 
@@ -22,6 +27,8 @@ use tantivy::tokenizer::TokenStream;
 pub const HASHES: usize = 64;
 /// Words per shingle.
 pub const SHINGLE: usize = 3;
+/// Texts with fewer words than this have no signature (see the module documentation).
+pub const MIN_WORDS: usize = 30;
 /// Bytes of a signature as stored.
 pub const BYTES: usize = HASHES * 2;
 
@@ -33,7 +40,7 @@ pub struct Signature(pub [u16; HASHES]);
 const BORROW_STEP: u64 = 0x9e37_79b9_7f4a_7c15;
 
 impl Signature {
-    /// The signature of `text`, or `None` when it has no words.
+    /// The signature of `text`, or `None` when it has fewer than [`MIN_WORDS`] words.
     pub fn of_text(text: &str) -> Option<Signature> {
         let mut analyzer = crate::index::folding_analyzer();
         let mut stream = analyzer.token_stream(text);
@@ -44,9 +51,10 @@ impl Signature {
         Signature::of_words(&words)
     }
 
-    /// The signature of a text's word hashes, in order.
+    /// The signature of a text's word hashes, in order; `None` for fewer
+    /// than [`MIN_WORDS`] words.
     pub fn of_words(words: &[u64]) -> Option<Signature> {
-        if words.is_empty() {
+        if words.len() < MIN_WORDS {
             return None;
         }
         // One permutation: each shingle's hash picks a bin by its top six
@@ -152,11 +160,19 @@ mod tests {
 
     #[test]
     fn equal_texts_have_equal_signatures_and_case_does_not_matter() {
-        let a = Signature::of_text("Shares in Yukos fell, the firm said.").unwrap();
-        let b = Signature::of_text("shares in YUKOS fell the firm said").unwrap();
+        let story = "Shares in Yukos fell, the firm said. It said sales in the last quarter \
+                     had beaten every forecast made by analysts in London and New York, the \
+                     firm said in a statement on Monday.";
+        let a = Signature::of_text(story).unwrap();
+        let b = Signature::of_text(&story.to_uppercase().replace([',', '.'], "")).unwrap();
         assert_eq!(a, b);
         assert_eq!(Signature::from_bytes(&a.to_bytes()), Some(a));
         assert_eq!(Signature::of_text("  ,. "), None);
+        // Short texts get none: they are never grouped.
+        assert_eq!(Signature::of_text("This article is about apples."), None);
+        let short = words(MIN_WORDS - 1, 3);
+        assert_eq!(Signature::of_text(&short), None);
+        assert!(Signature::of_text(&words(MIN_WORDS, 3)).is_some());
     }
 
     #[test]

@@ -90,6 +90,10 @@ pub fn split_header(text: &str) -> Header {
     let mut body_start = 0;
     let mut seen = 0;
     let mut offset = 0;
+    // Short lines above the headline that are not page furniture (`Phones
+    // up`, a section name): not the title, but words of the article, kept at
+    // the start of the body rather than lost.
+    let mut kept: Vec<&str> = Vec::new();
     for line in text.split_inclusive('\n') {
         let line_end = offset + line.len();
         let content = line.trim();
@@ -134,6 +138,10 @@ pub fn split_header(text: &str) -> Header {
             // A paragraph before any headline: this article has none.
             break;
         }
+        kept.push(content);
+    }
+    if title.is_none() {
+        kept.clear();
     }
     let mut body = &text[body_start..];
     // A date line right after the headline (`Title\n\n date 2025-01-29 First paragraph`).
@@ -154,11 +162,14 @@ pub fn split_header(text: &str) -> Header {
         }
     }
     let title = title.or_else(|| fallback_title(text));
-    Header {
-        title,
-        date,
-        body: body.trim().to_string(),
-    }
+    let body = body.trim();
+    let body = if kept.is_empty() {
+        body.to_string()
+    } else {
+        kept.push(body);
+        kept.join("\n\n").trim().to_string()
+    };
+    Header { title, date, body }
 }
 
 /// For text with no recognisable headline: the first sentence of the first
@@ -179,6 +190,21 @@ fn fallback_title(text: &str) -> Option<String> {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn short_lines_above_the_headline_stay_in_the_body() {
+        let h = split_header(
+            "Phones up\n\nShares in the mobile phone firm rose sharply.\n\nSales beat forecasts.\n",
+        );
+        assert_eq!(
+            h.title.as_deref(),
+            Some("Shares in the mobile phone firm rose sharply.")
+        );
+        assert_eq!(h.body, "Phones up\n\nSales beat forecasts.");
+        // Page furniture still goes.
+        let h = split_header("English\n\nAmazon announces new layoffs\n\nMore.");
+        assert_eq!(h.body, "More.");
+    }
 
     #[test]
     fn date_line_with_headline_on_it() {
