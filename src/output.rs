@@ -282,10 +282,10 @@ fn print_hit(out: &mut dyn Write, hit: &Hit, width: Option<usize>) -> io::Result
         .score
         .map(|s| format!("{GLUE}· {}", glued(&format!("score {s:.2}"))))
         .unwrap_or_default();
-    if !hit.similar.is_empty() {
+    if hit.similar_count > 0 {
         score.push_str(&format!(
             "{GLUE}· {}",
-            glued(&format!("{} similar", hit.similar.len()))
+            glued(&format!("{} similar", hit.similar_count))
         ));
     }
     // `·` stays at the end of a line, never starts one; a date or a score is not split.
@@ -616,6 +616,9 @@ struct ResultsSummary<'a> {
     partial: u64,
     #[serde(rename = "match")]
     counted: MatchMode,
+    counts: crate::query::Counting,
+    collapsed: bool,
+    corrections: &'a [crate::query::Correction],
     offset: usize,
     limit: usize,
     hits: usize,
@@ -650,6 +653,9 @@ pub fn print_results_jsonl_end(
             total: r.total,
             partial: r.partial,
             counted: r.counted,
+            counts: r.counts,
+            collapsed: r.collapsed,
+            corrections: &r.corrections,
             offset: r.offset,
             limit: r.limit,
             hits,

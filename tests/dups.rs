@@ -31,6 +31,7 @@ fn two_near_copies_are_one_hit_with_one_similar() {
     );
     let similar = hit["similar"].as_array().unwrap();
     assert_eq!(similar.len(), 1, "{hit}");
+    assert_eq!(hit["similar_count"], 1, "{hit}");
     assert!(similar[0]["path"].as_str().unwrap().contains("orchard"));
     assert_ne!(similar[0]["path"], hit["path"]);
     assert_eq!(collapsed["collapsed"], true);

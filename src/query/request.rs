@@ -298,10 +298,16 @@ pub struct Hit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The article's near-copies in the index (whether or not they match),
-    /// in index order; empty when it has none. Collapsed away unless
-    /// `--no-collapse`.
+    /// in index order, the first [`SIMILAR_LISTED`] of them; empty when it
+    /// has none. Collapsed away unless `--no-collapse`.
     pub similar: Vec<SimilarArticle>,
+    /// How many near-copies the article has in all (`similar` lists at most
+    /// [`SIMILAR_LISTED`]).
+    pub similar_count: usize,
 }
+
+/// The most near-copies a hit lists (each is a stored document to read).
+pub const SIMILAR_LISTED: usize = 10;
 
 /// A facet value and how many matching articles have it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
