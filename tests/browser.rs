@@ -238,7 +238,7 @@ fn fixture() -> (TempDir, PathBuf) {
     .unwrap();
     let idx = dir.path().join("idx");
     search(&idx)
-        .args(["index", "seeds", "tests/data/news"])
+        .args(["index", "seeds", "tests/data/news", "tests/data/dups"])
         .arg(&hostile)
         .arg("--quiet")
         .assert()
@@ -489,6 +489,18 @@ async fn page_steps(c: Client, url: String) {
         &c,
         "the note gone",
         "return document.getElementById('corrections').hidden",
+    )
+    .await;
+
+    // Near-copies: one hit, with how many were collapsed into it.
+    c.goto(&format!("{url}/?q=robots+orchards")).await.unwrap();
+    let found = shows(&c, &url, "q=robots+orchards").await;
+    let copies = found["hits"][0]["similar_count"].as_u64().unwrap();
+    assert!(copies > 0, "{found}");
+    wait_for(
+        &c,
+        "the near-copies count",
+        &format!("return document.querySelector('#hits .hit .similar')?.textContent === '{copies} similar'"),
     )
     .await;
 

@@ -257,6 +257,12 @@ function drawHits(r) {
       meta.appendChild(tag);
     }
     meta.appendChild(el("span", "path", hit.path));
+    // Near-copies collapsed into this hit: their paths on hover.
+    if (hit.similar_count) {
+      const copies = el("span", "similar", `${hit.similar_count} similar`);
+      copies.title = hit.similar.map((s) => s.path).join("\n");
+      meta.appendChild(copies);
+    }
     li.appendChild(meta);
     const snippet = el("p", "snippet");
     appendMarked(snippet, hit.snippet.text, hit.snippet.highlights);
