@@ -62,3 +62,17 @@ fn a_name_joined_by_punctuation_is_a_phrase_of_its_parts() {
     assert_eq!(found["total"], 0);
     assert!(found["corrections"].as_array().is_none_or(|c| c.is_empty()));
 }
+
+#[test]
+fn a_code_written_in_capitals_is_not_a_number() {
+    let dir = indexed(&["tests/data/names"]);
+    let index = idx(&dir);
+    // `3M` is the company as written, not `3m` (three million).
+    assert_eq!(hits(&index, &["query", "3M"]), ["three-m.txt"]);
+    assert_eq!(hits(&index, &["query", "\"3M\""]), ["three-m.txt"]);
+    assert_eq!(hits(&index, &["query", "3M forecast"]), ["three-m.txt"]);
+    // Written in lower case, it is the word the index holds: both.
+    let mut lower = hits(&index, &["query", "3m"]);
+    lower.sort();
+    assert_eq!(lower, ["millions.txt", "three-m.txt"]);
+}

@@ -47,9 +47,9 @@ pub use meta::{incompatibility, read_meta, IndexMeta, META_FILE};
 pub use open::{open_index, open_index_streaming, SearchIndex};
 pub use record::{RecordedRoot, STOPPED_EXIT, STOP_AFTER_COMMIT_ENV};
 pub use schema::{
-    build_schema, day_key, folding_analyzer, register_analyzers, to_document, year_key, Fields,
-    Stored, ANALYZER_VERSION, EXACT_ANALYZER, KEYWORD_ANALYZER, LONGEST_WORD_BYTES, QUERY_ANALYZER,
-    QUESTION_ANALYZER, SCHEMA_VERSION, TEXT_ANALYZER,
+    build_schema, day_key, folding_analyzer, is_code, register_analyzers, to_document, year_key,
+    Fields, Stored, ANALYZER_VERSION, EXACT_ANALYZER, KEYWORD_ANALYZER, LONGEST_WORD_BYTES,
+    QUERY_ANALYZER, QUESTION_ANALYZER, SCHEMA_VERSION, TEXT_ANALYZER,
 };
 pub use stem::{stem_in_place, CachedStemmer};
 

@@ -17,16 +17,18 @@ use crate::article::Article;
 use crate::error::SearchError;
 
 /// Bumped whenever the schema, the analyzers or the stored values change meaning.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 /// Names the analyzers' behaviour; an index built with other analyzers must be rebuilt.
 pub const ANALYZER_VERSION: &str =
-    "simple+long40+lower+ascii-fold+stem-en/1;exact:simple+long40+lower+ascii-fold/1";
+    "simple+long40+lower+ascii-fold+stem-en/1;exact:simple+long40+lower+ascii-fold/1;codes:whitespace/1";
 /// Words of more bytes than this are not indexed (nor marked in snippets).
 pub const LONGEST_WORD_BYTES: usize = 39;
 /// Name of the English analyzer used for `title` and `body`.
 pub const TEXT_ANALYZER: &str = "en_stem_fold";
 /// Name of the analyzer for plain query words: [`TEXT_ANALYZER`] without English stop words.
 pub const QUERY_ANALYZER: &str = "en_stem_fold_query";
+/// Name of the analyzer of `codes`: the words as written, case kept.
+pub const CODES_ANALYZER: &str = "codes_as_written";
 /// Name of the analyzer of `exact`: [`TEXT_ANALYZER`] without stemming.
 pub const EXACT_ANALYZER: &str = "fold_exact";
 /// Name of the analyzer for the words of a long question: [`QUERY_ANALYZER`]
@@ -49,6 +51,10 @@ pub struct Fields {
     /// Headline and text again, folded but not stemmed, with positions:
     /// what quoted words and phrases match (not stored).
     pub exact: Field,
+    /// The words of headline and text that mix digits and capitals (`3M`,
+    /// `G7`, `F1`), case kept, documents only: what tells the company 3M
+    /// from `£3m` (not stored).
+    pub codes: Field,
     /// The text as stored, for snippets.
     pub text: Field,
     /// Canonical company names (multi-valued).
@@ -88,6 +94,7 @@ impl Fields {
             title: get("title")?,
             body: get("body")?,
             exact: get("exact")?,
+            codes: get("codes")?,
             text: get("text")?,
             company: get("company")?,
             company_detected: get("company_detected")?,
@@ -139,6 +146,12 @@ pub fn build_schema() -> Schema {
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     b.add_text_field("exact", exact);
+    let codes = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(CODES_ANALYZER)
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    b.add_text_field("codes", codes);
     b.add_text_field("text", STORED);
     b.add_text_field("company", company);
     b.add_text_field("company_detected", STORED);
@@ -200,10 +213,53 @@ pub fn register_analyzers(index: &Index) {
         .filter(CachedStemmer)
         .build();
     index.tokenizers().register(QUESTION_ANALYZER, question);
+    index.tokenizers().register(
+        CODES_ANALYZER,
+        TextAnalyzer::builder(tantivy::tokenizer::WhitespaceTokenizer::default()).build(),
+    );
     let keyword = TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
         .build();
     index.tokenizers().register(KEYWORD_ANALYZER, keyword);
+}
+
+/// Whether `word` (letters and digits) is a code written with capitals:
+/// an ASCII digit and an upper-case letter (`3M`, `G7`, `F1`, `A380`), at
+/// most 12 characters. Lower-case `3m` (millions) is not one.
+pub fn is_code(word: &str) -> bool {
+    word.len() <= 12
+        && word.chars().all(char::is_alphanumeric)
+        && word.chars().any(|c| c.is_ascii_digit())
+        && word.chars().any(char::is_uppercase)
+}
+
+/// The distinct codes ([`is_code`]) of a headline and text, space-separated.
+fn codes_of(title: &str, body: &str) -> String {
+    let mut codes: Vec<&str> = Vec::new();
+    for text in [title, body] {
+        // Only the words around a digit, found byte by byte: most text has few.
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(found) = bytes[at..].iter().position(u8::is_ascii_digit) {
+            let digit = at + found;
+            let start = text[..digit]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| c.is_alphanumeric())
+                .last()
+                .map_or(digit, |(i, _)| i);
+            let end = text[digit..]
+                .char_indices()
+                .find(|(_, c)| !c.is_alphanumeric())
+                .map_or(text.len(), |(i, _)| digit + i);
+            let word = &text[start..end];
+            if is_code(word) && !codes.contains(&word) {
+                codes.push(word);
+            }
+            at = end.max(digit + 1);
+        }
+    }
+    codes.join(" ")
 }
 
 /// The `date_key` of a day: `YYYYMMDD`.
@@ -227,6 +283,10 @@ pub fn to_document(article: &Article, f: &Fields) -> TantivyDocument {
     doc.add_text(f.body, &article.body);
     doc.add_text(f.exact, &article.title);
     doc.add_text(f.exact, &article.body);
+    let codes = codes_of(&article.title, &article.body);
+    if !codes.is_empty() {
+        doc.add_text(f.codes, codes);
+    }
     doc.add_text(f.text, &article.body);
     for company in &article.companies {
         doc.add_text(f.company, company);
@@ -307,5 +367,24 @@ impl<'a> Stored<'a> {
     /// Where the date came from.
     pub fn date_source(&self) -> crate::article::DateSource {
         crate::article::DateSource::parse(&self.text_or_empty(self.f.date_source))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_words_with_digits_and_capitals() {
+        assert_eq!(
+            codes_of(
+                "3M and the G7",
+                "£3m in 2005; the A380 (a380), 3M again, F1é 4G."
+            ),
+            "3M G7 A380 F1é 4G"
+        );
+        assert_eq!(codes_of("", "no digits here"), "");
+        assert!(is_code("3M") && is_code("G7") && !is_code("3m") && !is_code("2005"));
+        assert!(!is_code("ABCDEFGHIJK12"), "too long");
     }
 }

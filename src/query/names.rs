@@ -4,6 +4,10 @@
 //! as an OR of its fragments (`AT&T` was `t` once the stop word `at` was
 //! dropped, and found T-Mobile first).
 //!
+//! A code written with capitals and digits (`3M`, `G7`, `F1`) is a name
+//! too: the word as the index reads it (`3m`) in articles that write it
+//! with its capitals (the `codes` field), so `3M` is not `£3m`.
+//!
 //! A query with such a name is ranked as other plain queries are, but
 //! without the one-pass plan (which reads single terms only) and without
 //! the exact-phrase tier: articles with every unit (word or name) first,
@@ -11,7 +15,10 @@
 
 use std::collections::HashSet;
 
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{Score, Term};
 
 use super::compiled::{MainQuery, Marks};
@@ -32,7 +39,8 @@ pub(super) fn split_names(idx: &SearchIndex, text: &str) -> (String, Vec<String>
     let mut names = Vec::new();
     for word in text.split_whitespace() {
         let core = word.trim_matches(|c: char| !c.is_alphanumeric());
-        if is_joined(core) && analyze(idx, TEXT_ANALYZER, core).len() >= 2 {
+        let joined = is_joined(core) && analyze(idx, TEXT_ANALYZER, core).len() >= 2;
+        if joined || crate::index::is_code(core) {
             names.push(core.to_string());
             rest.push(' ');
         } else {
@@ -92,6 +100,41 @@ pub(super) fn compile(
     let mut name_tokens: Vec<Vec<String>> = Vec::new();
     for name in names {
         let tokens = analyze(idx, TEXT_ANALYZER, name);
+        if tokens.len() == 1 && crate::index::is_code(name) {
+            // A code: its one token, in articles that write it in capitals.
+            let written: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(f.codes, name),
+                IndexRecordOption::Basic,
+            ));
+            let term = |field| -> Box<dyn Query> {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &tokens[0].1),
+                    IndexRecordOption::WithFreqs,
+                ))
+            };
+            let with_capitals = |scored: Box<dyn Query>| -> Box<dyn Query> {
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, scored),
+                    (
+                        Occur::Must,
+                        Box::new(BoostQuery::new(written.box_clone(), 0.0)),
+                    ),
+                ]))
+            };
+            let scored: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term(f.title), ranking.title_boost)) as Box<dyn Query>,
+                ),
+                (Occur::Should, term(f.body)),
+            ]));
+            ranked.push((Occur::Should, with_capitals(scored)));
+            matching.push((Occur::Should, with_capitals(term(f.body))));
+            all.push((Occur::Must, with_capitals(term(f.body))));
+            weight += 1.0;
+            name_tokens.push(vec![tokens[0].1.clone()]);
+            continue;
+        }
         let phrase = |field| -> PhraseQuery {
             PhraseQuery::new_with_offset(
                 tokens

@@ -246,8 +246,31 @@ fn canonical_companies(ast: UserInputAst, names: &CompanyNames<'_>) -> UserInput
                     && literal.delimiter == Delimiter::DoubleQuotes
                     && !literal.prefix =>
             {
+                let code = crate::index::is_code(literal.phrase.trim());
+                let phrase = literal.phrase.trim().to_string();
                 literal.field_name = Some(EXACT_FIELD.to_string());
-                UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(literal)))
+                let leaf = UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(literal)));
+                if !code {
+                    return leaf;
+                }
+                // `"3M"`: also written with its capitals (not `£3m`).
+                let written = UserInputLeaf::Literal(UserInputLiteral {
+                    field_name: Some("codes".to_string()),
+                    phrase,
+                    delimiter: Delimiter::None,
+                    slop: 0,
+                    prefix: false,
+                });
+                UserInputAst::Clause(vec![
+                    (Some(Occur::Must), leaf),
+                    (
+                        Some(Occur::Must),
+                        UserInputAst::Boost(
+                            Box::new(UserInputAst::Leaf(Box::new(written))),
+                            0.0.into(),
+                        ),
+                    ),
+                ])
             }
             other => UserInputAst::Leaf(Box::new(other)),
         },
