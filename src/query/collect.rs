@@ -120,15 +120,7 @@ pub(super) fn collect(
         return Ok(counted_any(total, fruit, unscored(top).collect()));
     }
     if let Some(plan) = queries.plan {
-        let filter = (!wanted.filters.is_empty()).then(|| {
-            BooleanQuery::new(
-                wanted
-                    .filters
-                    .iter()
-                    .map(|(o, q)| (*o, q.box_clone()))
-                    .collect(),
-            )
-        });
+        let filter = filters_query(wanted.filters);
         let filter = plain::Filter {
             query: filter.as_ref().map(|f| f as &dyn Query),
             years: wanted.years.clone(),
@@ -236,15 +228,7 @@ fn collect_after(
         };
         let top: Vec<(Score, DocAddress)> = match queries.plan {
             Some(plan) => {
-                let filter = (!wanted.filters.is_empty()).then(|| {
-                    BooleanQuery::new(
-                        wanted
-                            .filters
-                            .iter()
-                            .map(|(o, q)| (*o, q.box_clone()))
-                            .collect(),
-                    )
-                });
+                let filter = filters_query(wanted.filters);
                 let filter = plain::Filter {
                     query: filter.as_ref().map(|f| f as &dyn Query),
                     years: wanted.years.clone(),
@@ -377,4 +361,10 @@ fn by_date_after(
         None => cursor,
     };
     Ok((hits.into_iter().map(|(_, _, a)| (None, a)).collect(), next))
+}
+
+/// The request's filter clauses as one query, `None` without filters.
+fn filters_query(filters: &[(Occur, Box<dyn Query>)]) -> Option<BooleanQuery> {
+    (!filters.is_empty())
+        .then(|| BooleanQuery::new(filters.iter().map(|(o, q)| (*o, q.box_clone())).collect()))
 }

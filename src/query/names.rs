@@ -23,7 +23,7 @@ use tantivy::{Score, Term};
 
 use super::compiled::{MainQuery, Marks};
 use super::request::Ranking;
-use super::words::{analyze, any_word, body_terms, tier_step, MAX_TIERED_TERMS};
+use super::words::{analyze, any_word, bm25_doc_count, body_terms, tier_step, MAX_TIERED_TERMS};
 use crate::index::{SearchIndex, TEXT_ANALYZER};
 
 /// The characters that join the parts of a name.
@@ -82,11 +82,7 @@ pub(super) fn compile(
     ranking: &Ranking,
 ) -> MainQuery {
     let f = idx.fields;
-    let num_docs: u64 = searcher
-        .segment_readers()
-        .iter()
-        .map(|r| u64::from(r.max_doc()))
-        .sum();
+    let num_docs = bm25_doc_count(searcher);
     let plan_words = words.plan.map(|p| p.words).unwrap_or_default();
     let mut ranked: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut matching: Vec<(Occur, Box<dyn Query>)> = Vec::new();

@@ -47,13 +47,7 @@ pub(super) fn compile(
         return super::names::compile(idx, searcher, words, &names, ranking);
     }
     let f = idx.fields;
-    // BM25's document count, as tantivy's scorer sees it: deleted documents
-    // not yet merged away still count, so the tier bonus must allow for them.
-    let num_docs: u64 = searcher
-        .segment_readers()
-        .iter()
-        .map(|r| u64::from(r.max_doc()))
-        .sum();
+    let num_docs = bm25_doc_count(searcher);
     let tokens = analyze(idx, TEXT_ANALYZER, text);
     let mut words = if ranking.drop_stop_words {
         analyze(idx, QUERY_ANALYZER, text)
@@ -351,6 +345,16 @@ pub(super) fn body_terms(words: &[Word], occur: Occur) -> Box<dyn Query> {
 /// The number of distinct tokens.
 fn distinct(tokens: &[(usize, String)]) -> usize {
     tokens.iter().map(|(_, t)| t).collect::<HashSet<_>>().len()
+}
+
+/// BM25's document count, as tantivy's scorer sees it: deleted documents
+/// not yet merged away still count, so a tier bonus must allow for them.
+pub(super) fn bm25_doc_count(searcher: &tantivy::Searcher) -> u64 {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|r| u64::from(r.max_doc()))
+        .sum()
 }
 
 /// The tokens of `text` by the named analyzer, with their positions.
