@@ -168,22 +168,36 @@ fn print_corrections(out: &mut dyn Write, r: &SearchResults) -> io::Result<()> {
     if r.corrections.is_empty() {
         return Ok(());
     }
-    let to: Vec<String> = r
-        .corrections
-        .iter()
-        .map(|c| format!("\"{}\"", sanitize_for_terminal(&c.to)))
-        .collect();
-    let from: Vec<String> = r
-        .corrections
-        .iter()
-        .map(|c| format!("\"{}\"", sanitize_for_terminal(&c.from)))
-        .collect();
-    writeln!(
-        out,
-        "{DIM}showing results for {} (no article has {}; --exact searches as typed){DIM:#}",
-        to.join(", "),
-        from.join(" or ")
-    )
+    let (also, instead): (Vec<_>, Vec<_>) = r.corrections.iter().partition(|c| c.also);
+    let quoted = |words: &[&crate::query::Correction], to: bool| -> String {
+        words
+            .iter()
+            .map(|c| {
+                format!(
+                    "\"{}\"",
+                    sanitize_for_terminal(if to { &c.to } else { &c.from })
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !instead.is_empty() {
+        writeln!(
+            out,
+            "{DIM}showing results for {} (no article has {}; --exact searches as typed){DIM:#}",
+            quoted(&instead, true),
+            quoted(&instead, false).replace(", ", " or ")
+        )?;
+    }
+    if !also.is_empty() {
+        writeln!(
+            out,
+            "{DIM}also showing results for {} (far more articles have it than {}; --exact searches as typed){DIM:#}",
+            quoted(&also, true),
+            quoted(&also, false).replace(", ", " or ")
+        )?;
+    }
+    Ok(())
 }
 
 /// The line `search similar` prints before its hits: the article compared

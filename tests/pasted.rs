@@ -108,7 +108,7 @@ fn a_word_no_article_has_finds_the_closest_word() {
     assert_eq!(v["total"], 3, "every seed says layoffs");
     assert_eq!(
         v["corrections"],
-        serde_json::json!([{ "from": "layofs", "to": "layoffs" }])
+        serde_json::json!([{ "from": "layofs", "to": "layoffs", "also": false }])
     );
     // The human output says what it did.
     search(&idx(&dir))
@@ -128,7 +128,7 @@ fn a_word_no_article_has_finds_the_closest_word() {
     let v = run_json(&idx(&dir), &["query", "layoffs amzon"]);
     assert_eq!(
         v["corrections"],
-        serde_json::json!([{ "from": "amzon", "to": "amazon" }])
+        serde_json::json!([{ "from": "amzon", "to": "amazon", "also": false }])
     );
     // Edits are counted between the words as written, and the note gives
     // them as written: `officce` is one edit from `office` (its stem `offic`
@@ -137,7 +137,7 @@ fn a_word_no_article_has_finds_the_closest_word() {
     let v = run_json(&idx(&news), &["query", "officce"]);
     assert_eq!(
         v["corrections"],
-        serde_json::json!([{ "from": "officce", "to": "office" }])
+        serde_json::json!([{ "from": "officce", "to": "office", "also": false }])
     );
     assert!(v["total"].as_u64().unwrap() > 0);
 }
@@ -152,4 +152,51 @@ fn prefixes_match_the_words_they_start() {
     // A prefix longer than the stem of its word (`layoffs` is `layoff`).
     let v = run_json(&idx(&dir), &["query", "title:layoffs*"]);
     assert!(v["total"].as_u64().unwrap() >= 2, "{v}");
+}
+
+#[test]
+fn a_word_far_rarer_than_a_close_word_also_matches_it_ranked_below() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let news = dir.path().join("news");
+    std::fs::create_dir(&news).unwrap();
+    for i in 0..25 {
+        std::fs::write(
+            news.join(format!("budget-{i:02}.txt")),
+            format!("Budget plans number {i}\n\nThe government set out its spending plans for year {i}.\n"),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        news.join("typo.txt"),
+        "Minister speaks\n\nThe goverment minister spoke about schools.\n",
+    )
+    .unwrap();
+    let index = dir.path().join("idx");
+    search(&index)
+        .arg("index")
+        .arg(&news)
+        .arg("-q")
+        .assert()
+        .success();
+    let v = run_json(&index, &["query", "goverment", "-n", "3"]);
+    assert_eq!(
+        v["corrections"],
+        serde_json::json!([{ "from": "goverment", "to": "government", "also": true }])
+    );
+    assert_eq!(v["total"], 26, "the word's article and the close word's");
+    // The article with the word as typed comes first.
+    assert!(v["hits"][0]["path"].as_str().unwrap().ends_with("typo.txt"));
+    search(&index)
+        .args(["query", "goverment", "-n", "0"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "also showing results for \"government\" (far more articles have it than \"goverment\"",
+        ));
+    let exact = run_json(&index, &["query", "goverment", "--exact"]);
+    assert_eq!(exact["total"], 1);
+    // A word that is not rare keeps its own matches only.
+    let v = run_json(&index, &["query", "government"]);
+    assert_eq!(v["corrections"], serde_json::json!([]));
+    assert_eq!(v["total"], 25);
 }

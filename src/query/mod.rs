@@ -161,7 +161,11 @@ fn run_main(
             .all_words
             .as_deref()
             .filter(|_| req.match_mode == MatchMode::All),
-        plan: main.plan.as_ref().filter(|_| one_pass),
+        // A word matched with its close word is not searched in one pass.
+        plan: main
+            .plan
+            .as_ref()
+            .filter(|p| one_pass && p.words.iter().all(|w| w.alternate.is_none())),
     };
     let groups = idx.groups()?;
     let collapse = !req.keep_duplicates && !groups.is_empty();

@@ -30,7 +30,21 @@ pub(super) struct Word {
     pub title: Term,
     pub body_boost: Score,
     pub title_boost: Score,
+    /// A close word also matched, ranked below the word itself (typo
+    /// tolerance for a word far rarer than it); a plan with one is not
+    /// searched in one pass.
+    pub alternate: Option<Alternate>,
 }
+
+/// A word's close word: its terms, scored at [`ALTERNATE_WEIGHT`] of the
+/// word's boosts.
+pub(super) struct Alternate {
+    pub body: Term,
+    pub title: Term,
+}
+
+/// How much a close word weighs beside the word typed.
+pub(super) const ALTERNATE_WEIGHT: Score = 0.5;
 
 /// A plain query, ready to be searched in one pass.
 pub(super) struct PlainPlan {

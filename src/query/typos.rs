@@ -4,7 +4,10 @@
 //! counted between the words as written (folded, not stemmed: the `exact`
 //! field's words), found with a Levenshtein automaton over each segment's
 //! term dictionary; the word found is then searched as plain words are,
-//! stemmed. The search says what it did ([`Correction`], in the words as
+//! stemmed. A word that a few articles have (at most 3, or one in 5,000)
+//! keeps its matches, ranked first, and also matches a close word found in
+//! [`FAR_MORE`] times as many articles, at half its weight
+//! (`goverment` → `government`). The search says what it did ([`Correction`], in the words as
 //! written: `microsfot` → `microsoft`); `--exact` searches as typed.
 
 use std::collections::HashMap;
@@ -26,12 +29,25 @@ pub struct Correction {
     pub from: String,
     /// The word searched instead, as articles write it (lower case, folded).
     pub to: String,
+    /// Whether `from` is searched too: some articles have it, but `to` is
+    /// in far more ([`FAR_MORE`] times), so it also matches, ranked below.
+    pub also: bool,
     /// `from` as the query analyzer stems it: the token replaced.
     #[serde(skip)]
     pub(super) from_stem: String,
     /// `to` stemmed: the token searched.
     #[serde(skip)]
     pub(super) to_stem: String,
+}
+
+/// A word in some articles also matches its close word when that one is in
+/// at least this many times as many articles.
+pub const FAR_MORE: u64 = 20;
+
+/// Whether a word in `df` of `num_docs` articles may be a typo worth the
+/// look-up: in none, or in very few (at most 3, or one in 5,000).
+pub(super) fn might_be_a_typo(df: u64, num_docs: u64) -> bool {
+    df <= (num_docs / 5_000).max(3)
 }
 
 /// The edits allowed for a word of `chars` characters.

@@ -14,9 +14,9 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Score, Term};
 
 use super::compiled::{MainQuery, Marks};
-use super::plain::{PlainPlan, Word};
+use super::plain::{Alternate, PlainPlan, Word, ALTERNATE_WEIGHT};
 use super::request::{Idf, Ranking};
-use super::typos::{closest_word, Correction};
+use super::typos::{closest_word, might_be_a_typo, Correction, FAR_MORE};
 use crate::index::{SearchIndex, EXACT_ANALYZER, QUERY_ANALYZER, QUESTION_ANALYZER, TEXT_ANALYZER};
 
 /// Plain queries with up to this many terms are ranked in phrase/all/some tiers.
@@ -73,11 +73,13 @@ pub(super) fn compile(
     if correct_typos {
         let written = analyze(idx, EXACT_ANALYZER, text);
         for (position, word) in &words {
-            let absent = searcher
-                .doc_freq(&Term::from_field_text(f.body, word))
-                .unwrap_or(0)
-                == 0;
-            if !absent || corrections.iter().any(|c| &c.from_stem == word) {
+            let body_df = |stem: &str| {
+                searcher
+                    .doc_freq(&Term::from_field_text(f.body, stem))
+                    .unwrap_or(0)
+            };
+            let df = body_df(word);
+            if !might_be_a_typo(df, num_docs) || corrections.iter().any(|c| &c.from_stem == word) {
                 continue;
             }
             let Some((_, typed)) = written.iter().find(|(p, _)| p == position) else {
@@ -89,9 +91,15 @@ pub(super) fn compile(
             let Some((_, to_stem)) = analyze(idx, TEXT_ANALYZER, &to).into_iter().next() else {
                 continue;
             };
+            // A word some articles have is kept, the close word matched
+            // beside it, when that one is in far more articles.
+            if df > 0 && (to_stem == *word || body_df(&to_stem) < FAR_MORE * df) {
+                continue;
+            }
             corrections.push(Correction {
                 from: typed.clone(),
                 to,
+                also: df > 0,
                 from_stem: word.clone(),
                 to_stem,
             });
@@ -99,10 +107,19 @@ pub(super) fn compile(
     }
     let mut tokens = tokens;
     for (_, token) in words.iter_mut().chain(tokens.iter_mut()) {
-        if let Some(c) = corrections.iter().find(|c| &c.from_stem == token) {
+        if let Some(c) = corrections
+            .iter()
+            .find(|c| &c.from_stem == token && !c.also)
+        {
             *token = c.to_stem.clone();
         }
     }
+    // Rare words searched with their close word beside them.
+    let alternates: Vec<(String, String)> = corrections
+        .iter()
+        .filter(|c| c.also)
+        .map(|c| (c.from_stem.clone(), c.to_stem.clone()))
+        .collect();
     // Distinct words, each with how often the query says it (a word said
     // twice weighs twice, as in FTS5 and BM25's query term frequency).
     let mut unique: Vec<&str> = Vec::new();
@@ -160,11 +177,19 @@ pub(super) fn compile(
             .map(|&(t, weight)| {
                 let title = Term::from_field_text(f.title, t);
                 let body = Term::from_field_text(f.body, t);
+                let alternate = alternates
+                    .iter()
+                    .find(|(w, _)| w == t)
+                    .map(|(_, c)| Alternate {
+                        title: Term::from_field_text(f.title, c),
+                        body: Term::from_field_text(f.body, c),
+                    });
                 Word {
                     title_boost: weight * ranking.title_boost * idf_boost(&title),
                     body_boost: weight * idf_boost(&body),
                     title,
                     body,
+                    alternate,
                 }
             })
             .collect()
@@ -318,10 +343,21 @@ pub(super) fn any_word(words: &[Word]) -> Box<dyn Query> {
         words
             .iter()
             .map(|w| {
-                let both: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                let mut fields = vec![
                     (Occur::Should, scored(&w.title, w.title_boost)),
                     (Occur::Should, scored(&w.body, w.body_boost)),
-                ]));
+                ];
+                if let Some(alt) = &w.alternate {
+                    fields.push((
+                        Occur::Should,
+                        scored(&alt.title, w.title_boost * ALTERNATE_WEIGHT),
+                    ));
+                    fields.push((
+                        Occur::Should,
+                        scored(&alt.body, w.body_boost * ALTERNATE_WEIGHT),
+                    ));
+                }
+                let both: Box<dyn Query> = Box::new(BooleanQuery::new(fields));
                 (Occur::Should, both)
             })
             .collect(),
@@ -334,8 +370,17 @@ pub(super) fn body_terms(words: &[Word], occur: Occur) -> Box<dyn Query> {
         words
             .iter()
             .map(|w| {
-                let q: Box<dyn Query> =
-                    Box::new(TermQuery::new(w.body.clone(), IndexRecordOption::Basic));
+                let term = |t: &Term| -> Box<dyn Query> {
+                    Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic))
+                };
+                let q: Box<dyn Query> = match &w.alternate {
+                    // The word or its close word.
+                    Some(alt) => Box::new(BooleanQuery::new(vec![
+                        (Occur::Should, term(&w.body)),
+                        (Occur::Should, term(&alt.body)),
+                    ])),
+                    None => term(&w.body),
+                };
                 (occur, q)
             })
             .collect(),
