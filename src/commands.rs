@@ -218,16 +218,21 @@ fn query(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
     if args.json {
         output::print_json(&mut out, &results)?;
     } else {
-        let layout = output::Layout {
-            width: width(),
-            quiet: cli.quiet,
-            no_company_facet: args.facet_limit == 0,
-        };
+        let layout = layout(cli, args.facet_limit);
         output::print_results(&mut out, &results, layout)?;
     }
     out.flush()?;
     exit_without_closing(idx);
     Ok(Exit::success_if(results.total > 0))
+}
+
+/// How hits are laid out for the terminal (or `COLUMNS`) with these options.
+fn layout(cli: &Cli, facet_limit: usize) -> output::Layout {
+    output::Layout {
+        width: width(),
+        quiet: cli.quiet,
+        no_company_facet: facet_limit == 0,
+    }
 }
 
 fn similar(cli: &Cli, args: &SimilarArgs) -> Result<ExitCode> {
@@ -248,11 +253,7 @@ fn similar(cli: &Cli, args: &SimilarArgs) -> Result<ExitCode> {
         output::print_json(&mut out, &results)?;
     } else {
         output::print_similar_header(&mut out, &found.article.2, &found.article.1, &found.terms)?;
-        let layout = output::Layout {
-            width: width(),
-            quiet: cli.quiet,
-            no_company_facet: args.facet_limit == 0,
-        };
+        let layout = layout(cli, args.facet_limit);
         output::print_results(&mut out, &results, layout)?;
     }
     out.flush()?;
