@@ -167,13 +167,19 @@ fn run_main(
             .as_ref()
             .filter(|p| one_pass && p.words.iter().all(|w| w.alternate.is_none())),
     };
-    let groups = idx.groups()?;
-    let collapse = !req.keep_duplicates && !groups.is_empty();
     let filters_clauses = filter_clauses(&filters, f);
     // Never ask a collector for more hits than there are documents.
     let limit = req
         .limit
         .min((num_docs as usize).saturating_sub(req.offset));
+    // The groups of near-copies serve the hits (collapsed, or listing their
+    // copies) and story counts; counts of articles alone do not read them.
+    let groups = if limit > 0 || req.count == Counting::Stories {
+        idx.groups()?
+    } else {
+        std::sync::Arc::default()
+    };
+    let collapse = !req.keep_duplicates && !groups.is_empty();
     let shown = req.offset.saturating_add(limit);
     let mut window = collapse::first_window(shown);
     let collapsing = collapse && limit > 0;

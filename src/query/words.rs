@@ -71,7 +71,8 @@ pub(super) fn compile(
     // the edits counted between the words as written.
     let mut corrections: Vec<Correction> = Vec::new();
     if correct_typos {
-        let written = analyze(idx, EXACT_ANALYZER, text);
+        // The words as written, read only once a word may be a typo.
+        let written = std::cell::OnceCell::new();
         for (position, word) in &words {
             let body_df = |stem: &str| {
                 searcher
@@ -82,6 +83,7 @@ pub(super) fn compile(
             if !might_be_a_typo(df, num_docs) || corrections.iter().any(|c| &c.from_stem == word) {
                 continue;
             }
+            let written = written.get_or_init(|| analyze(idx, EXACT_ANALYZER, text));
             let Some((_, typed)) = written.iter().find(|(p, _)| p == position) else {
                 continue;
             };
