@@ -282,18 +282,19 @@ fn query_jsonl(cli: &Cli, args: &QueryArgs) -> Result<ExitCode> {
     let mut offset = request.offset;
     let mut hits = std::mem::take(&mut first.hits);
     // Near-copies: each page keeps the first of its groups; the groups of
-    // earlier pages (their hits and the copies listed with them) are left out.
-    let mut shown: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // earlier pages are left out.
+    let mut shown_groups: std::collections::HashSet<u32> = std::collections::HashSet::new();
+    let collapsed = first.collapsed;
     loop {
         for mut hit in hits {
             if written >= request.limit {
                 break;
             }
-            if shown.contains(&hit.id) {
-                continue;
+            if let Some(group) = hit.group.filter(|_| collapsed) {
+                if !shown_groups.insert(group) {
+                    continue;
+                }
             }
-            shown.extend(hit.similar.iter().map(|s| s.id.clone()));
-            shown.insert(hit.id.clone());
             hit.rank = request.offset + written + 1;
             output::print_json_line(&mut out, "hit", &hit)?;
             written += 1;

@@ -132,3 +132,42 @@ fn json_lines_pages_collapse_near_copies_as_one_document_does() {
         assert_eq!(got, expected, "page size {page}");
     }
 }
+
+#[test]
+fn a_walk_leaves_out_every_copy_of_a_group_larger_than_a_hit_lists() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let news = dir.path().join("news");
+    std::fs::create_dir(&news).unwrap();
+    let story = "Fruit growers in Kent said on Thursday that a fleet of picking robots \
+                 had worked through the night in three orchards, the first time the \
+                 machines have been used on a commercial harvest in Britain, and that \
+                 they expect to lease twice as many of them next season.";
+    for i in 0..13 {
+        std::fs::write(
+            news.join(format!("copy-{i:02}.txt")),
+            format!("Robots pick apples (version {i})\n\n{story}\n"),
+        )
+        .unwrap();
+    }
+    let index = dir.path().join("idx");
+    search(&index)
+        .arg("index")
+        .arg(&news)
+        .arg("-q")
+        .assert()
+        .success();
+    let out = search(&index)
+        .args(["query", "robots orchards", "--jsonl", "--page-size", "1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let hits: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|l| l["type"] == "hit")
+        .collect();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["similar_count"], 12);
+    assert_eq!(hits[0]["similar"].as_array().unwrap().len(), 10);
+}

@@ -29,6 +29,7 @@ pub(super) fn fetch_hits(
             // Report the BM25 part of the score, without the tier bonus.
             let score = score.map(|s| bm25_part(s, tier_step));
             let mut hit = make_hit(&doc, &f, offset + i + 1, score, snippets.as_ref());
+            hit.group = groups.group_of(address);
             hit.similar_count = groups.others(address).count();
             for other in groups.others(address).take(super::request::SIMILAR_LISTED) {
                 let doc: TantivyDocument = searcher.doc(other)?;
@@ -69,5 +70,6 @@ fn make_hit(
         url: s.text(f.url),
         similar: Vec::new(),
         similar_count: 0,
+        group: None,
     }
 }

@@ -304,6 +304,10 @@ pub struct Hit {
     /// How many near-copies the article has in all (`similar` lists at most
     /// [`SIMILAR_LISTED`]).
     pub similar_count: usize,
+    /// Its group of near-copies in the searched snapshot, if it has copies
+    /// (not in the JSON: what a walk over pages leaves out once shown).
+    #[serde(skip)]
+    pub group: Option<u32>,
 }
 
 /// The most near-copies a hit lists (each is a stored document to read).
